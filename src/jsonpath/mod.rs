@@ -1,0 +1,1 @@
+//! JSONPath as API Gateway evaluates it (Jayway's implementation) over `serde_json` values.

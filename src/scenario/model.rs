@@ -26,7 +26,11 @@ pub struct Scenario {
     pub integration: Integration,
     /// `None`: every status named in `integrationResponses` counts as declared.
     /// `Some`: exact, as on AWS.
-    #[serde(default, rename = "methodResponses", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "methodResponses",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub method_responses: Option<Map<MethodResponse>>,
     #[serde(default, skip_serializing_if = "Expectations::is_empty")]
     pub expect: Expectations,

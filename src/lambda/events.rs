@@ -397,12 +397,10 @@ fn short_id(seed: &str) -> String {
 /// A lower-case alphanumeric id like API Gateway's api and resource ids (`8a1b7vlz9f`).
 fn lower_id(seed: &str, len: usize) -> String {
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    let mut h = super::id_hash(seed);
     (0..len)
-        .map(|_| {
-            let c = ALPHABET[(h % 36) as usize] as char;
-            h = h / 36 ^ super::id_hash(&format!("{seed}{c}"));
-            c
+        .map(|i| {
+            let h = super::mix(super::id_hash(&format!("{seed}#{i}")));
+            ALPHABET[(h % 36) as usize] as char
         })
         .collect()
 }

@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+pub mod util;
+
 /// A template error with its position.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VtlError {

@@ -119,6 +119,34 @@ pub enum Body {
     Binary(Vec<u8>),
 }
 
+impl Body {
+    /// The body as the CLI's JSON carries it: text as is, bytes as base64.
+    pub fn to_text(&self) -> std::borrow::Cow<'_, str> {
+        use base64::Engine;
+        match self {
+            Body::Text(t) => std::borrow::Cow::Borrowed(t),
+            Body::Binary(b) => {
+                std::borrow::Cow::Owned(base64::engine::general_purpose::STANDARD.encode(b))
+            }
+        }
+    }
+
+    pub fn is_binary(&self) -> bool {
+        matches!(self, Body::Binary(_))
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Body::Text(t) => t.len(),
+            Body::Binary(b) => b.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// The phase of the pipeline a step belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -151,6 +179,42 @@ pub struct Step {
     pub failed: bool,
 }
 
+impl Step {
+    /// A step with its one-line summary; add the why with [`Step::detail`].
+    pub fn new(stage: Stage, summary: impl Into<String>) -> Step {
+        Step {
+            stage,
+            summary: summary.into(),
+            details: Vec::new(),
+            unconfirmed: Vec::new(),
+            failed: false,
+        }
+    }
+
+    pub fn detail(mut self, line: impl Into<String>) -> Step {
+        self.details.push(line.into());
+        self
+    }
+
+    pub fn details(mut self, lines: impl IntoIterator<Item = String>) -> Step {
+        self.details.extend(lines);
+        self
+    }
+
+    pub fn unconfirmed(mut self, u: Unconfirmed) -> Step {
+        if !self.unconfirmed.contains(&u) {
+            self.unconfirmed.push(u);
+        }
+        self
+    }
+
+    /// Marks the step as the place where the request went wrong.
+    pub fn failed(mut self) -> Step {
+        self.failed = true;
+        self
+    }
+}
+
 /// A behaviour the reference marks UNCONFIRMED: the lab follows the reference's recommendation and
 /// labels it. `id` is stable (listed in `docs/assumptions.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -169,6 +233,15 @@ pub struct TemplateRun {
     pub outcome: Result<String, crate::vtl::VtlError>,
     /// What each reference and directive evaluated to (for the TUI's template inspector).
     pub inspections: Vec<crate::vtl::Inspection>,
+}
+
+impl From<&TemplateRole> for Stage {
+    fn from(role: &TemplateRole) -> Stage {
+        match role {
+            TemplateRole::Request => Stage::IntegrationRequest,
+            TemplateRole::Response(_) => Stage::ResponseTemplate,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -372,8 +372,7 @@ fn eval_wildcard(
 }
 
 /// `..`: visits the node and every descendant, applying the next token where Jayway's scan
-/// predicate allows it. On an array that passes, a non-leaf next token is *skipped* and the
-/// token after it applied to each element (Jayway's behaviour, kept on purpose).
+/// predicate allows it (a property only on objects that have it, an index only on arrays).
 fn walk(path: &Compiled, pt: usize, model: &Value, ctx: &mut Ctx) -> Result<(), EvalError> {
     match model {
         Value::Object(map) => {
@@ -386,13 +385,7 @@ fn walk(path: &Compiled, pt: usize, model: &Value, ctx: &mut Ctx) -> Result<(), 
         }
         Value::Array(items) => {
             if scan_matches(path, pt, model, ctx)? {
-                if is_leaf(path, pt) {
-                    eval_token(path, pt, model, ctx)?;
-                } else {
-                    for item in items {
-                        eval_token(path, pt + 1, item, ctx)?;
-                    }
-                }
+                eval_token(path, pt, model, ctx)?;
             }
             for item in items {
                 walk(path, pt, item, ctx)?;
@@ -407,9 +400,7 @@ fn scan_matches(path: &Compiled, pt: usize, model: &Value, ctx: &Ctx) -> Result<
     Ok(match &path.tokens[pt] {
         Token::Property { names, .. } => match model {
             Value::Object(map) => {
-                ctx.require_properties
-                    || !token_definite(path, pt)
-                    || names.iter().all(|n| map.contains_key(n))
+                !token_definite(path, pt) || names.iter().all(|n| map.contains_key(n))
             }
             _ => false,
         },

@@ -400,7 +400,7 @@ impl FilterCompiler {
             && self
                 .f
                 .cur()
-                .is_ok_and(|c| c.is_ascii_digit() || c == '-' || c == '.')
+                .is_ok_and(|c| c.is_ascii_digit() || matches!(c, '-' | '.' | 'e' | 'E'))
         {
             self.f.pos += 1;
         }
@@ -836,14 +836,12 @@ fn same_type(l: &Node, r: &Node) -> bool {
     std::mem::discriminant(l) == std::mem::discriminant(r)
 }
 
-/// `<`, `<=`, `>`, `>=`: numbers numerically, strings by UTF-16 units, a string against a
-/// number by the number's text; anything else is false.
+/// `<`, `<=`, `>`, `>=`: numbers numerically, strings by UTF-16 units; anything else (a string
+/// against a number included, as in Jayway 2.9) is false.
 fn compare(l: &Node, r: &Node) -> Option<Ordering> {
     match (l, r) {
         (Node::Num(a), Node::Num(b)) => a.value.partial_cmp(&b.value),
         (Node::Str(a), Node::Str(b)) => Some(java_compare(a, b)),
-        (Node::Str(a), Node::Num(b)) => Some(java_compare(a, &b.text)),
-        (Node::Num(a), Node::Str(b)) => Some(java_compare(&a.text, b)),
         _ => None,
     }
 }

@@ -125,6 +125,33 @@ impl JsonPath {
         self.definite
     }
 
+    /// The features this path uses beyond what AWS documents for API Gateway (`$`, `.key`,
+    /// `['key']`, `[n]`), in words, e.g. `["deep scan (..)", "filter [?(…)]"]`. Empty for a
+    /// documented path. Semantics Appendix C item 11: AWS neither confirms nor denies these, so
+    /// callers label them (gateway id `C11-jsonpath-features`).
+    pub fn undocumented_features(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        let mut add = |f: &'static str| {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        };
+        for token in all_tokens(&self.compiled) {
+            match token {
+                Token::Property { names, .. } if names.len() > 1 => add("union ['a','b']"),
+                Token::Index(indexes) if indexes.len() > 1 => add("union [0,1]"),
+                Token::Index(indexes) if indexes.iter().any(|i| *i < 0) => add("negative index"),
+                Token::Slice(_) => add("slice [a:b]"),
+                Token::Wildcard => add("wildcard *"),
+                Token::Scan => add("deep scan (..)"),
+                Token::Filter(_) => add("filter [?(…)]"),
+                Token::Function { .. } => add("function ()"),
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// The text the path was compiled from.
     pub fn as_str(&self) -> &str {
         &self.source
@@ -158,6 +185,22 @@ impl fmt::Display for JsonPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.source)
     }
+}
+
+/// The path's tokens and those of path arguments of its functions.
+fn all_tokens(path: &Compiled) -> Vec<&Token> {
+    let mut out = Vec::new();
+    for token in &path.tokens {
+        out.push(token);
+        if let Token::Function { params, .. } = token {
+            for p in params {
+                if let Param::Path(inner) = p {
+                    out.extend(all_tokens(inner));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Jayway rewrites `$..x.fn()` into `$.fn($..x)` so that the function sees every match at once.

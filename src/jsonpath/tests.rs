@@ -160,3 +160,13 @@ fn recorded_aws_reads() {
     let parsed = json!({"key1": "var1", "key2": {"arr": [1, 2, 3]}});
     assert_eq!(read("key2.arr[0]", parsed), Some(json!(1)));
 }
+
+#[test]
+fn undocumented_features_are_named() {
+    let features = |p: &str| JsonPath::parse(p).unwrap().undocumented_features();
+    assert!(features("$.a['b'][0].c-d").is_empty());
+    assert_eq!(features("$..price"), ["deep scan (..)"]);
+    assert_eq!(features("$.a[*][?(@.x)]"), ["wildcard *", "filter [?(…)]"]);
+    assert_eq!(features("$.a[-1]"), ["negative index"]);
+    assert_eq!(features("$..p.sum()"), ["function ()", "deep scan (..)"]);
+}

@@ -159,7 +159,7 @@ impl<'a> Parser<'a> {
             if ch == '#' {
                 self.cur += 1;
                 ch = self.at(self.cur);
-                while !(ch == '\0' && self.cur >= self.len) && !self.is_line_separator(ch) {
+                while (ch != '\0' || self.cur < self.len) && !self.is_line_separator(ch) {
                     self.cur += 1;
                     ch = self.at(self.cur);
                 }

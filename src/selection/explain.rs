@@ -69,20 +69,18 @@ fn why_not(re: &JavaRegex, text: &str) -> String {
             );
         }
     }
-    if dotall {
-        if let Some((at, term)) = first_terminator(text) {
-            return dot_stopped(re, text, at, term);
-        }
+    if dotall && let Some((at, term)) = first_terminator(text) {
+        return dot_stopped(re, text, at, term);
     }
-    if let Ok(Some(found)) = re.find_at(text, 0) {
-        if !found.is_empty() {
-            return format!(
-                "occurs inside the message at offset {} ({}), but API Gateway patterns must match \
-                 the whole errorMessage from its first character",
-                chars_before(text, found.start),
-                show(&text[found])
-            );
-        }
+    if let Ok(Some(found)) = re.find_at(text, 0)
+        && !found.is_empty()
+    {
+        return format!(
+            "occurs inside the message at offset {} ({}), but API Gateway patterns must match \
+             the whole errorMessage from its first character",
+            chars_before(text, found.start),
+            show(&text[found])
+        );
     }
     if variant_matches(re, Flags::CASE_INSENSITIVE, text) {
         return "would match if letter case were ignored: Java patterns are case-sensitive (add \

@@ -70,13 +70,13 @@ pub fn lint_responses(responses: &Map<IntegrationResponse>, samples: &[&str]) ->
             .filter(|(_, re)| re.matches(sample) == Ok(true))
             .map(|(s, _)| *s)
             .collect();
-        if let [first, rest @ ..] = hits.as_slice() {
-            if !rest.is_empty() {
-                let also: Vec<String> = rest.iter().map(|s| s.to_string()).collect();
-                let mut l = overlap(first, &also, sample);
-                l.suggestion = exclusive_fix(responses, first, &also);
-                out.push(l);
-            }
+        if let [first, rest @ ..] = hits.as_slice()
+            && !rest.is_empty()
+        {
+            let also: Vec<String> = rest.iter().map(|s| s.to_string()).collect();
+            let mut l = overlap(first, &also, sample);
+            l.suggestion = exclusive_fix(responses, first, &also);
+            out.push(l);
         }
     }
     out

@@ -4,7 +4,7 @@
 //! land, a scenario that needs them says so in its trace instead of guessing.
 
 use crate::scenario::Scenario;
-use crate::selection::SelectionTrace;
+use crate::selection;
 use crate::trace::{Body, HttpResponse, Mode, ModeResult, Stage, Step};
 
 use super::templates::{self, RequestChoice};
@@ -36,7 +36,10 @@ pub fn run(scenario: &Scenario) -> ModeResult {
             None => "none (no errorMessage)".to_string(),
         }
     ));
-    run.selection = Some(SelectionTrace { input });
+    run.selection = Some(selection::select(
+        &scenario.integration.integration_responses,
+        input.as_deref(),
+    ));
     let response = not_built_yet(&mut run, "integration response selection", "selection");
     run.finish_invoked(response, invocation)
 }

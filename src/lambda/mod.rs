@@ -3,7 +3,23 @@
 //!
 //! A handler's behaviour comes from the scenario: `returns` (serialized as its runtime does),
 //! `throws` (shaped as its runtime shapes errors), `fails` (timeout, out of memory, response too
-//! large), or `code`, JavaScript run for real by the embedded engine (`js` feature).
+//! large), or `code`, JavaScript run for real by the embedded engine ([`js`], `js` feature).
+//!
+//! ```
+//! use apigw_lab::lambda::{deterministic_id, invoke, InvokeContext, OutcomeKind};
+//! use apigw_lab::scenario::{Handler, Throws};
+//!
+//! let handler = Handler {
+//!     runtime: "python3.12".into(), timeout: 3, memory_size: 128,
+//!     code: None, returns: None, fails: None,
+//!     throws: Some(Throws { error_type: None, error_message: "Bad Request".into() }),
+//! };
+//! let ctx = InvokeContext::new(deterministic_id("doc#custom"), "my-fn", 1_700_000_000_000);
+//! let inv = invoke(&handler, "{}", &ctx);
+//! assert_eq!(inv.outcome, OutcomeKind::Threw);
+//! assert_eq!(inv.function_error.as_deref(), Some("Unhandled"));
+//! assert!(inv.payload.starts_with(r#"{"errorMessage": "Bad Request", "errorType": "Exception""#));
+//! ```
 //!
 //! Everything is deterministic: request ids come from [`deterministic_id`], time from the
 //! [`InvokeContext::now_ms`] simulated clock, durations from [`logs::nominal`] plus the simulated
@@ -16,7 +32,11 @@ pub mod platform;
 pub mod runtimes;
 pub mod serialize;
 
-use std::sync::atomic::AtomicBool;
+#[cfg(feature = "js")]
+pub mod js;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
@@ -137,53 +157,75 @@ pub const UNCONFIRMED_SERIALIZER: Unconfirmed = Unconfirmed {
            Ruby JSON, Go encoding/json conventions) is modelled, not recorded from AWS.",
 };
 
+/// Handler code runs on QuickJS, not V8: the lab rewrites the error messages learners meet most
+/// into V8's wording, but others (and stack columns) may read differently from Node's.
+pub const UNCONFIRMED_JS_ENGINE: Unconfirmed = Unconfirmed {
+    id: "lambda-js-engine-messages",
+    text: "Handler code runs on QuickJS rather than Node's V8: common error messages are rewritten \
+           to V8's wording, others (and stack trace columns) may differ from what Node prints.",
+};
+
 /// Every UNCONFIRMED behaviour the Lambda side can rely on (for `docs/assumptions.md`).
 pub const UNCONFIRMED: &[Unconfirmed] = &[
     UNCONFIRMED_OOM_PAYLOAD,
     UNCONFIRMED_TRACE_TEXT,
     UNCONFIRMED_UNHANDLED,
     UNCONFIRMED_SERIALIZER,
+    UNCONFIRMED_JS_ENGINE,
+    events::UNCONFIRMED_HTTP_BODY_BASE64,
 ];
 
 /// The `X-Amz-Function-Error` value of every function error (§2.1).
 pub const FUNCTION_ERROR: &str = "Unhandled";
 
+/// Lets another thread stop a running invocation whose result nobody needs any more (the user
+/// edited the scenario again). Cheap to clone; all clones share one flag.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    pub fn new() -> Self {
+        CancelToken::default()
+    }
+
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
 /// Invokes the handler with `event_json` and returns what Lambda answers.
 pub fn invoke(handler: &Handler, event_json: &str, ctx: &InvokeContext) -> Invocation {
-    invoke_cancellable(handler, event_json, ctx, &AtomicBool::new(false))
-        .expect("an invocation nobody cancels completes")
+    let mut run = Run::new(handler, event_json, ctx);
+    run.perform(None);
+    run.finish()
 }
 
 /// Like [`invoke`], for a worker thread: returns `None` as soon as possible once `cancel` is set
-/// (the next edit made this run stale). Handler code checks the flag in its interrupt handler.
+/// (the next edit made this run stale); running handler code is interrupted.
 pub fn invoke_cancellable(
     handler: &Handler,
     event_json: &str,
     ctx: &InvokeContext,
-    cancel: &AtomicBool,
+    cancel: &CancelToken,
 ) -> Option<Invocation> {
-    let rt = Runtime::parse(&handler.runtime);
-    let mut run = Run::new(handler, &rt, event_json, ctx);
-    match handler.behaviour() {
-        None => run.lab_error(
-            "Lab.InvalidHandler",
-            "the handler must declare exactly one of code, returns, throws or fails",
-        ),
-        Some(Behaviour::Returns(text)) => run.returns(text),
-        Some(Behaviour::Throws(t)) => run.throws(t),
-        Some(Behaviour::Fails(kind)) => run.fails(kind),
-        Some(Behaviour::Code(src)) => return run.code(src, cancel),
-    }
-    Some(run.finish())
+    let mut run = Run::new(handler, event_json, ctx);
+    run.perform(Some(cancel));
+    (!cancel.is_cancelled()).then(|| run.finish())
 }
 
 /// One invocation being simulated: collects the payload, logs and simulated time.
 struct Run<'a> {
     handler: &'a Handler,
-    rt: &'a Runtime,
+    rt: Runtime,
     ctx: &'a InvokeContext,
     event: String,
     report: logs::Report,
+    /// Lines logged before START (a failed init).
+    init_lines: Vec<String>,
     /// The handler's own lines, between START and END.
     lines: Vec<String>,
     payload: String,
@@ -193,18 +235,34 @@ struct Run<'a> {
 }
 
 impl<'a> Run<'a> {
-    fn new(handler: &'a Handler, rt: &'a Runtime, event: &str, ctx: &'a InvokeContext) -> Self {
+    fn new(handler: &'a Handler, event: &str, ctx: &'a InvokeContext) -> Self {
+        let rt = Runtime::parse(&handler.runtime);
+        let report = logs::nominal(&rt, &ctx.request_id, handler.memory_size);
         Run {
             handler,
             rt,
             ctx,
             event: event.to_string(),
-            report: logs::nominal(rt, &ctx.request_id, handler.memory_size),
+            report,
+            init_lines: Vec::new(),
             lines: Vec::new(),
             payload: String::new(),
             function_error: false,
             outcome: OutcomeKind::Returned,
             unconfirmed: Vec::new(),
+        }
+    }
+
+    fn perform(&mut self, cancel: Option<&CancelToken>) {
+        match self.handler.behaviour() {
+            None => self.lab_error(
+                "Lab.InvalidHandler",
+                "the handler must declare exactly one of code, returns, throws or fails",
+            ),
+            Some(Behaviour::Returns(text)) => self.returns(text),
+            Some(Behaviour::Throws(t)) => self.throws(t),
+            Some(Behaviour::Fails(kind)) => self.fails(kind),
+            Some(Behaviour::Code(src)) => self.code(src, cancel),
         }
     }
 
@@ -242,7 +300,7 @@ impl<'a> Run<'a> {
         self.payload = self.rt.thrown_payload(ty, &t.error_message, &id);
         let at = self.at(self.report.duration_ms);
         self.lines
-            .extend(logs::thrown(self.rt, at, &id, ty, &t.error_message));
+            .extend(logs::thrown(&self.rt, at, &id, ty, &t.error_message));
         self.outcome = OutcomeKind::Threw;
         self.function_error = true;
         self.note(UNCONFIRMED_UNHANDLED);
@@ -315,18 +373,123 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn code(mut self, _src: &str, _cancel: &AtomicBool) -> Option<Invocation> {
+    #[cfg(not(feature = "js"))]
+    fn code(&mut self, _src: &str, _cancel: Option<&CancelToken>) {
         self.lab_error(
             "Lab.NoJavaScriptEngine",
-            "this build of apigw-lab cannot run handler code yet (the JavaScript runner has not \
-             landed); use returns, throws or fails",
+            "this build of apigw-lab has no JavaScript engine (built without the `js` feature), \
+             so handler code cannot run; use returns, throws or fails, or rebuild with default features",
         );
-        Some(self.finish())
+    }
+
+    #[cfg(feature = "js")]
+    fn code(&mut self, src: &str, cancel: Option<&CancelToken>) {
+        if self.rt.language != Language::Node {
+            let message = format!(
+                "handler code is JavaScript and runs only on nodejs runtimes; this handler's runtime is {}",
+                self.rt.id
+            );
+            self.lab_error("Lab.CodeNeedsNode", &message);
+            return;
+        }
+        if let Err(e) = serde_json::from_str::<serde_json::Value>(&self.event) {
+            let message =
+                format!("the event is not valid JSON ({e}); Lambda would refuse the Invoke");
+            self.lab_error("Lab.InvalidEvent", &message);
+            return;
+        }
+        let req = js::Request {
+            source: src,
+            event_json: &self.event,
+            runtime: &self.rt,
+            request_id: &self.ctx.request_id,
+            function_name: &self.ctx.function_name,
+            function_arn: self.ctx.function_arn(),
+            memory_mb: self.handler.memory_size,
+            timeout_s: self.handler.timeout,
+            now_ms: self.ctx.now_ms,
+            cancel,
+        };
+        let run = js::run(&req);
+        self.console(&run.console);
+        self.report.duration_ms = round2(self.report.duration_ms + run.elapsed_ms);
+        self.report.max_memory_used_mb = (self.report.max_memory_used_mb
+            + (run.engine_bytes >> 20) as u32)
+            .min(self.handler.memory_size);
+        self.js_end(run.end, run.elapsed_ms);
+    }
+
+    /// The Node runtime's console lines: the first line of a message carries the prefix.
+    #[cfg(feature = "js")]
+    fn console(&mut self, console: &[(String, i64, String)]) {
+        for (level, at, text) in console {
+            for (i, line) in text.split('\n').enumerate() {
+                self.lines.push(if i == 0 {
+                    logs::node_line(*at, &self.ctx.request_id, level, line)
+                } else {
+                    line.to_string()
+                });
+            }
+        }
+    }
+
+    #[cfg(feature = "js")]
+    fn js_end(&mut self, end: js::End, elapsed_ms: f64) {
+        let at = self.at(elapsed_ms);
+        let id = self.ctx.request_id.clone();
+        match end {
+            js::End::Returned(payload) => self.succeed(payload),
+            js::End::Threw { payload } => {
+                let line = format!("Invoke Error \t{}", node_log_json(&payload));
+                self.lines.push(logs::node_line(at, &id, "ERROR", &line));
+                self.outcome = OutcomeKind::Threw;
+                self.fail_with(serialize::to_string(&payload, serialize::Style::Node));
+                self.note(UNCONFIRMED_TRACE_TEXT);
+                self.note(UNCONFIRMED_JS_ENGINE);
+            }
+            js::End::Init { payload, position } => {
+                let ty = payload["errorType"].as_str().unwrap_or("Error").to_string();
+                let line = format!("Uncaught Exception \t{}", node_log_json(&payload));
+                self.init_lines.push(logs::node_line(
+                    self.ctx.now_ms,
+                    "undefined",
+                    "ERROR",
+                    &line,
+                ));
+                self.init_lines
+                    .extend(position.iter().flat_map(|p| p.lines().map(String::from)));
+                self.init_lines.push(format!(
+                    "INIT_REPORT Init Duration: {:.2} ms\tPhase: init\tStatus: error\tError Type: {ty}",
+                    self.report.init_duration_ms.unwrap_or(0.0)
+                ));
+                self.report.status = Some("error");
+                self.report.error_type = Some(static_error_type(&ty));
+                self.outcome = OutcomeKind::InitError;
+                self.fail_with(serialize::to_string(&payload, serialize::Style::Node));
+                self.note(UNCONFIRMED_TRACE_TEXT);
+                self.note(UNCONFIRMED_JS_ENGINE);
+            }
+            js::End::Exited { payload } => {
+                let message = payload["errorMessage"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                self.lines.push(message);
+                self.report.status = Some("error");
+                self.report.error_type = Some("Runtime.ExitError");
+                self.outcome = OutcomeKind::Threw;
+                self.fail_with(serialize::to_string(&payload, serialize::Style::Node));
+            }
+            js::End::Timeout => self.timeout(),
+            js::End::OutOfMemory => self.out_of_memory(),
+            js::End::Cancelled => {}
+        }
     }
 
     fn finish(mut self) -> Invocation {
         let id = self.ctx.request_id.clone();
-        let mut logs = vec![logs::start(&id)];
+        let mut logs = std::mem::take(&mut self.init_lines);
+        logs.push(logs::start(&id));
         logs.append(&mut self.lines);
         logs.push(logs::end(&id));
         logs.push(logs::report(&id, &self.report));
@@ -341,6 +504,36 @@ impl<'a> Run<'a> {
             unconfirmed: self.unconfirmed,
         }
     }
+}
+
+/// The JSON the Node runtime logs for an error: the payload with `trace` named `stack`.
+#[cfg(feature = "js")]
+fn node_log_json(payload: &serde_json::Value) -> String {
+    let mut logged = serde_json::Map::new();
+    for (k, v) in payload.as_object().into_iter().flatten() {
+        let key = if k == "trace" { "stack" } else { k.as_str() };
+        logged.insert(key.to_string(), v.clone());
+    }
+    serialize::to_string(&serde_json::Value::Object(logged), serialize::Style::Node)
+}
+
+/// REPORT lines name the Node runtime's own init error types.
+#[cfg(feature = "js")]
+fn static_error_type(ty: &str) -> &'static str {
+    [
+        "Runtime.UserCodeSyntaxError",
+        "Runtime.ImportModuleError",
+        "Runtime.HandlerNotFound",
+        "Runtime.ExitError",
+    ]
+    .into_iter()
+    .find(|t| *t == ty)
+    .unwrap_or("Runtime.Unknown")
+}
+
+#[cfg(feature = "js")]
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
 }
 
 /// A UUID-shaped id (version-4 layout) derived from `seed`: stable across runs, platforms and
@@ -576,6 +769,20 @@ mod tests {
             inv.logs[2].starts_with(&format!("REPORT RequestId: {}\tDuration: ", inv.request_id))
         );
         assert_eq!(inv, returning("nodejs20.x", "1"), "deterministic");
+    }
+
+    #[cfg(not(feature = "js"))]
+    #[test]
+    fn code_without_an_engine_is_explained() {
+        let mut h = handler("nodejs20.x");
+        h.code = Some("exports.handler = async () => 1;".into());
+        let inv = invoke(&h, "{}", &ctx());
+        assert_eq!(inv.outcome, OutcomeKind::InitError);
+        assert!(
+            inv.error_message()
+                .unwrap()
+                .contains("no JavaScript engine")
+        );
     }
 
     #[test]

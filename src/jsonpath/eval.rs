@@ -144,6 +144,10 @@ fn eval_token(path: &Compiled, idx: usize, model: &Value, ctx: &mut Ctx) -> Resu
             Ok(())
         }
         Token::Wildcard => eval_wildcard(path, idx, model, ctx),
+        // Only `$..fn()` (the function moved out) leaves a scan at the end; Jayway fails there.
+        Token::Scan if is_leaf(path, idx) => Err(EvalError::Failure(
+            "java.lang.IllegalStateException: Current path token is a leaf".into(),
+        )),
         Token::Scan => walk(path, idx + 1, model, ctx),
         Token::Filter(filter) => match model {
             Value::Object(_) => {

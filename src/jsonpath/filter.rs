@@ -156,7 +156,7 @@ pub(crate) fn compile(criteria: &str) -> Result<Filter, JsonPathError> {
             "Filter must start with '[?(' and end with ')]'. {criteria}"
         )));
     }
-    let mut compiler = FilterCompiler { f: c };
+    let mut compiler = FilterCompiler { f: c, depth: 0 };
     let result = compiler.read_or().and_then(|node| {
         compiler.f.skip_blanks();
         if compiler.f.in_bounds_here() {
@@ -182,7 +182,11 @@ pub(crate) fn compile(criteria: &str) -> Result<Filter, JsonPathError> {
 
 struct FilterCompiler {
     f: Cursor,
+    /// Nesting of `!` and `(` (a lab guard against deep recursion).
+    depth: usize,
 }
+
+const MAX_FILTER_DEPTH: usize = 100;
 
 fn is_relational_char(c: char) -> bool {
     matches!(c, '<' | '>' | '=' | '~' | '!')
@@ -226,6 +230,18 @@ impl FilterCompiler {
     }
 
     fn read_and_operand(&mut self) -> Result<Filter, JsonPathError> {
+        if self.depth >= MAX_FILTER_DEPTH {
+            return Err(JsonPathError::invalid(format!(
+                "Filter nests more than {MAX_FILTER_DEPTH} levels deep"
+            )));
+        }
+        self.depth += 1;
+        let result = self.read_and_operand_inner();
+        self.depth -= 1;
+        result
+    }
+
+    fn read_and_operand_inner(&mut self) -> Result<Filter, JsonPathError> {
         let save = self.f.skip_blanks().pos;
         if self.f.skip_blanks().cur_is('!') {
             self.f.read_significant_char('!')?;

@@ -120,11 +120,17 @@ impl Compiled {
     }
 }
 
+/// A lab guard, not Jayway's: longer paths are refused rather than risk deep recursion.
+const MAX_TOKENS: usize = 1000;
+/// Likewise for brackets and parentheses nested inside each other (filters in filters).
+const MAX_NESTING: usize = 64;
+
 /// `PathCompiler.compile`: trims, prefixes `$.` when the path does not start with `$` or `@`.
 pub(crate) fn compile(path: &str) -> Result<Compiled, JsonPathError> {
     if path.is_empty() {
         return Err(JsonPathError::invalid("json can not be null or empty"));
     }
+    check_nesting(path)?;
     let mut cursor = Cursor::new(path);
     cursor.trim();
     let first = cursor.cur()?;
@@ -138,6 +144,23 @@ pub(crate) fn compile(path: &str) -> Result<Compiled, JsonPathError> {
         ));
     }
     Compiler { path: cursor }.read_context_token()
+}
+
+fn check_nesting(path: &str) -> Result<(), JsonPathError> {
+    let mut depth = 0usize;
+    for c in path.chars() {
+        match c {
+            '[' | '(' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return fail(format!("Path nests brackets more than {MAX_NESTING} deep"));
+                }
+            }
+            ']' | ')' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Compiles a function argument or filter operand path as it stands (no `$.` prefix).
@@ -180,6 +203,9 @@ impl Compiler {
                 ));
             }
             self.read_next_token(&mut tokens)?;
+            while !self.path.is_tail() {
+                self.read_next_token(&mut tokens)?;
+            }
         }
         Ok(Compiled { root, tokens })
     }
@@ -216,9 +242,12 @@ impl Compiler {
         }
     }
 
-    fn continue_after(&mut self, tokens: &mut Vec<Token>) -> Result<bool, JsonPathError> {
-        if !self.path.is_tail() {
-            self.read_next_token(tokens)?;
+    /// Jayway reads the next token unless the cursor is on the last character or past it
+    /// (so a stray last character is ignored: `$['a']x`). The caller's loop does the reading,
+    /// which keeps long paths from recursing.
+    fn continue_after(&mut self, tokens: &[Token]) -> Result<bool, JsonPathError> {
+        if tokens.len() > MAX_TOKENS {
+            return fail(format!("Path too long: more than {MAX_TOKENS} steps"));
         }
         Ok(true)
     }

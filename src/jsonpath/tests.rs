@@ -105,6 +105,8 @@ fn functions_follow_jayway() {
         .read(&doc)
         .unwrap_err();
     assert!(err.message.contains("empty array"), "{err}");
+    // `.sum()` alone becomes `$..sum()`: the function takes the scan and leaves nothing to scan.
+    assert!(JsonPath::parse(".sum()").unwrap().read(&doc).is_err());
     let err = JsonPath::parse("$.n.nope()")
         .unwrap()
         .read(&doc)
@@ -169,4 +171,17 @@ fn undocumented_features_are_named() {
     assert_eq!(features("$.a[*][?(@.x)]"), ["wildcard *", "filter [?(…)]"]);
     assert_eq!(features("$.a[-1]"), ["negative index"]);
     assert_eq!(features("$..p.sum()"), ["function ()", "deep scan (..)"]);
+}
+
+#[test]
+fn huge_paths_are_refused_not_overflowed() {
+    let long = format!("${}", ".a".repeat(5000));
+    assert!(parse_error(&long).starts_with("Path too long"));
+    let nested = format!("$[?({}@.a{})]", "(".repeat(200), ")".repeat(200));
+    assert!(parse_error(&nested).contains("deep"));
+    let bangs = format!("$[?({}(@.a))]", "!".repeat(5000));
+    assert!(parse_error(&bangs).contains("deep"));
+    // A long but reasonable path still works.
+    let ok = format!("${}", ".a".repeat(500));
+    assert!(JsonPath::parse(&ok).is_ok());
 }

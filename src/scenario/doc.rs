@@ -55,6 +55,17 @@ impl<'a> Doc<'a> {
         best
     }
 
+    /// The span of item `index` of the array at `path`.
+    pub(crate) fn array_item(&self, path: &[&str], index: usize) -> Option<Range<usize>> {
+        let (last, parents) = path.split_last()?;
+        let mut table = self.root.get_ref();
+        for key in parents {
+            table = table.get(*key)?.get_ref().as_table()?;
+        }
+        let array = table.get(*last)?.get_ref().as_array()?;
+        array.get(index).map(|v| v.span())
+    }
+
     /// The deepest existing prefix of `path` with its span (for errors about absent fields).
     pub(crate) fn nearest(&self, path: &[&str]) -> Option<Range<usize>> {
         (1..=path.len())
@@ -175,7 +186,14 @@ pub(crate) fn dotted(path: &[impl AsRef<str>]) -> String {
                 && k.chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
                 && !k.chars().all(|c| c.is_ascii_digit());
-            if bare {
+            // `bodyContains[1]`: an array item, as the expectations name them.
+            let item = k.ends_with(']')
+                && k.split_once('[').is_some_and(|(name, index)| {
+                    !name.is_empty()
+                        && name.chars().all(|c| c.is_ascii_alphanumeric())
+                        && index[..index.len() - 1].chars().all(|c| c.is_ascii_digit())
+                });
+            if bare || item {
                 k.to_string()
             } else {
                 format!("{k:?}")

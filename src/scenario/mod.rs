@@ -8,14 +8,18 @@
 //! ```
 
 mod builtin;
+mod check;
 mod doc;
 mod error;
 mod load;
 mod model;
+#[cfg(test)]
+mod proptests;
 mod save;
 mod validate;
 
 pub use builtin::{BuiltinScenario, builtin};
+pub use check::{ExpectFailure, check, position_of};
 pub use error::LoadError;
 pub use load::{load, parse, read_text};
 pub use model::*;

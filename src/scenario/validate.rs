@@ -207,6 +207,13 @@ fn integration(s: &Scenario, out: &mut Issues) {
 }
 
 fn integration_response(base: &[&str; 3], ir: &IntegrationResponse, out: &mut Issues) {
+    if let Some(pattern) = &ir.selection_pattern {
+        selection_pattern(
+            &[base[0], base[1], base[2], "selectionPattern"],
+            pattern,
+            out,
+        );
+    }
     for (ct, _) in &ir.response_templates {
         let path = [base[0], base[1], base[2], "responseTemplates", ct];
         media_type_key(&path, ct, out);
@@ -288,6 +295,36 @@ fn expect(mode: &str, e: &Expect, out: &mut Issues) {
                 "not a valid HTTP header name",
             );
         }
+    }
+}
+
+/// A `selectionPattern` must compile as `java.util.regex` compiles it (AWS rejects the
+/// integration response otherwise).
+fn selection_pattern(path: &[&str], pattern: &str, out: &mut Issues) {
+    if pattern.is_empty() {
+        return;
+    }
+    if let Err(e) = crate::javaregex::JavaRegex::new(pattern) {
+        // Java counts characters; the loader needs a byte index into the value.
+        let index = e.index.map(|i| {
+            pattern
+                .char_indices()
+                .nth(i)
+                .map_or(pattern.len(), |(b, _)| b)
+        });
+        out.add_at(
+            path,
+            format!("not a valid Java regex: {}", lower_first(&e.description)),
+            index,
+        );
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_lowercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 
@@ -484,6 +521,18 @@ mod tests {
         let v = issues("title = 't'\n[handler]\nreturns = '1'\n[expect.proxy]\nselected = '200'\n");
         assert!(
             v[0].starts_with("expect.proxy.selected: only a custom integration"),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn selection_patterns_compile_as_java_regexes() {
+        let v = issues(
+            "title = 't'\n[handler]\nreturns = '1'\n[integration.integrationResponses.\"500\"]\nselectionPattern = '^(Internal'\n",
+        );
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert!(
+            v[0].starts_with("integration.integrationResponses.500.selectionPattern: not a valid Java regex: unclosed group"),
             "{v:?}"
         );
     }

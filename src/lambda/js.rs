@@ -27,7 +27,7 @@ use serde_json::json;
 use super::{CancelToken, runtimes::Runtime};
 
 /// The longest a handler may compute in real time before it counts as timed out.
-pub const WALL_CLOCK_CAP: Duration = Duration::from_millis(1500);
+pub const WALL_CLOCK_CAP: Duration = Duration::from_millis(1000);
 
 /// QuickJS objects are smaller than V8's and Node itself needs ~50 MB: the engine gets the
 /// function's memory minus that baseline, at least 16 MB, and never more than 512 MB of the host.

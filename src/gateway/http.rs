@@ -39,11 +39,11 @@ pub fn run(scenario: &Scenario) -> ModeResult {
                 .detail("X-Amz-Function-Error is set: the HTTP API answers {\"message\":\"Internal Server Error\"} (no space, capital S and E).")
                 .failed(),
         );
-        return run.finish(internal_server_error());
+        return run.finish_invoked(internal_server_error(), invocation);
     }
     let response = respond(&mut run, &invocation.payload);
     run.log.lab(format!("Response status: {}", response.status));
-    run.finish(response)
+    run.finish_invoked(response, invocation)
 }
 
 fn internal_server_error() -> HttpResponse {

@@ -10,6 +10,8 @@
 
 use base64::Engine as _;
 
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
 /// `StringEscapeUtils.escapeJavaScript` (commons-lang 2.6): escapes `'`, `"`, `\` and `/` with a
 /// backslash, `\b \f \n \r \t` by name, every other control character and every UTF-16 code unit
 /// above 0x7f as `\uXXXX` (upper-case hex). Characters outside the BMP become two escaped
@@ -30,7 +32,10 @@ pub fn escape_javascript(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             c if (c as u32) < 0x20 || (c as u32) > 0x7f => {
                 for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{:04X}", unit));
+                    out.push_str("\\u");
+                    for shift in [12, 8, 4, 0] {
+                        out.push(HEX[(*unit >> shift) as usize & 0xf] as char);
+                    }
                 }
             }
             c => out.push(c),
@@ -49,7 +54,11 @@ pub fn url_encode(s: &str) -> String {
                 out.push(b as char)
             }
             b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{:02X}", b)),
+            _ => {
+                out.push('%');
+                out.push(HEX[(b >> 4) as usize] as char);
+                out.push(HEX[(b & 0xf) as usize] as char);
+            }
         }
     }
     out

@@ -4,13 +4,13 @@
 
 use std::cmp::Ordering;
 
-use fancy_regex::Regex;
 use serde_json::{Number, Value};
 
 use super::cursor::{Cursor, SPACE};
 use super::eval::{self, EvalError};
 use super::parse::{self, Compiled};
 use super::{JsonPathError, json_lenient};
+use crate::javaregex::{Flags, JavaRegex};
 
 /// A compiled filter expression.
 #[derive(Debug, Clone)]
@@ -111,7 +111,7 @@ enum Node {
         value: Value,
         parsed: bool,
     },
-    Pattern(Pattern),
+    Pattern(Box<Pattern>),
     Undefined,
 }
 
@@ -125,7 +125,7 @@ struct Num {
 #[derive(Debug, Clone)]
 struct Pattern {
     source: String,
-    regex: Regex,
+    regex: JavaRegex,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -393,7 +393,7 @@ impl FilterCompiler {
         }
         self.f.pos = closing + 1;
         let text = self.f.slice(begin, self.f.pos);
-        Ok(Node::Pattern(compile_pattern(&text)?))
+        Ok(Node::Pattern(Box::new(compile_pattern(&text)?)))
     }
 
     fn read_string(&mut self, quote: char) -> Result<Node, JsonPathError> {
@@ -481,7 +481,8 @@ fn relation(left: Operand, op: Op, right: Operand) -> Filter {
     Filter::Relation(Box::new(Relation { left, op, right }))
 }
 
-/// `/pattern/flags` as `java.util.regex.Pattern` with `matches()` (whole input).
+/// `/pattern/flags` as `java.util.regex.Pattern` (Jayway's `PatternFlag` letters; others are
+/// ignored), matched with `matches()` against the whole input.
 fn compile_pattern(text: &str) -> Result<Pattern, JsonPathError> {
     let begin = text.find('/').unwrap_or(0);
     let end = text.rfind('/').unwrap_or(text.len());
@@ -490,23 +491,21 @@ fn compile_pattern(text: &str) -> Result<Pattern, JsonPathError> {
     } else {
         ""
     };
-    let flags: String = text[end.min(text.len())..]
-        .chars()
-        .skip(1)
-        .filter_map(|c| match c {
-            'i' => Some('i'),
-            'm' => Some('m'),
-            's' => Some('s'),
-            'x' => Some('x'),
-            _ => None,
-        })
-        .collect();
-    let prefix = if flags.is_empty() {
-        String::new()
-    } else {
-        format!("(?{flags})")
-    };
-    let regex = Regex::new(&format!(r"\A{prefix}(?:{source})\z")).map_err(|e| {
+    let flags =
+        text[end.min(text.len())..]
+            .chars()
+            .skip(1)
+            .fold(Flags::default(), |acc, c| match c {
+                'd' => acc | Flags::UNIX_LINES,
+                'i' => acc | Flags::CASE_INSENSITIVE,
+                'x' => acc | Flags::COMMENTS,
+                'm' => acc | Flags::MULTILINE,
+                's' => acc | Flags::DOTALL,
+                'u' => acc | Flags::UNICODE_CASE,
+                'U' => acc | Flags::UNICODE_CHARACTER_CLASS,
+                _ => acc,
+            });
+    let regex = JavaRegex::with_flags(source, flags).map_err(|e| {
         JsonPathError::java_runtime(format!("java.util.regex.PatternSyntaxException: {e}"))
     })?;
     Ok(Pattern {
@@ -773,7 +772,7 @@ fn evaluate(op: Op, l: &Node, r: &Node) -> Result<bool, EvalError> {
         Op::Lte => compare(l, r).is_some_and(|o| o != Ordering::Greater),
         Op::Gt => compare(l, r).is_some_and(|o| o == Ordering::Greater),
         Op::Gte => compare(l, r).is_some_and(|o| o != Ordering::Less),
-        Op::Regex => regex_matches(l, r),
+        Op::Regex => regex_matches(l, r)?,
         Op::In => list_of(r)?.iter().any(|n| l.java_equals(n)),
         Op::Nin => !list_of(r)?.iter().any(|n| l.java_equals(n)),
         Op::Contains => match (l, r) {
@@ -878,20 +877,33 @@ fn list_or_none(n: &Node) -> Result<Option<Vec<Node>>, EvalError> {
     }
 }
 
-/// `=~`: exactly one side is a pattern; the other is matched as text (a JSON array: any element).
-fn regex_matches(l: &Node, r: &Node) -> bool {
+/// `=~`: exactly one side is a pattern; the other is matched as text (a JSON array: any
+/// element). A match too expensive to finish is an error, not a silent "no".
+fn regex_matches(l: &Node, r: &Node) -> Result<bool, EvalError> {
     let (pattern, other) = match (l, r) {
         (Node::Pattern(p), o) if !matches!(o, Node::Pattern(_)) => (p, o),
         (o, Node::Pattern(p)) if !matches!(o, Node::Pattern(_)) => (p, o),
-        _ => return false,
+        _ => return Ok(false),
     };
     let input = |n: &Node| match n {
         Node::Bool(b) => b.to_string(),
         other => other.string_form().unwrap_or_default(),
     };
-    let is_match = |text: &str| pattern.regex.is_match(text).unwrap_or(false);
+    let is_match = |text: &str| {
+        pattern
+            .regex
+            .matches(text)
+            .map_err(|e| EvalError::Failure(e.to_string()))
+    };
     match other.as_list() {
-        Some(items) => items.iter().any(|n| is_match(&input(n))),
+        Some(items) => {
+            for item in &items {
+                if is_match(&input(item))? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
         None => is_match(&input(other)),
     }
 }

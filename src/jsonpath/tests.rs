@@ -185,3 +185,20 @@ fn huge_paths_are_refused_not_overflowed() {
     let ok = format!("${}", ".a".repeat(500));
     assert!(JsonPath::parse(&ok).is_ok());
 }
+
+#[test]
+fn filter_patterns_are_java_regexes() {
+    let doc = json!(["abc", "a1", "ABC", 12]);
+    assert_eq!(
+        read("$[?(@ =~ /\\p{Alpha}+/)]", doc.clone()),
+        Some(json!(["abc", "ABC"]))
+    );
+    assert_eq!(
+        read("$[?(@ =~ /abc/i)]", doc.clone()),
+        Some(json!(["abc", "ABC"]))
+    );
+    // Numbers match as their text; the whole input must match.
+    assert_eq!(read("$[?(@ =~ /1/)]", doc.clone()), Some(json!([])));
+    assert_eq!(read("$[?(@ =~ /1\\d/)]", doc.clone()), Some(json!([12])));
+    assert!(JsonPath::parse("$[?(@ =~ /a(/)]").is_err());
+}

@@ -33,7 +33,12 @@ fn catalogue() -> Value {
 #[divan::bench(args = ["$.errorMessage", "errorType", "$.trace[0]", "$['trace'][-1]"])]
 fn parse_and_read_definite(bencher: Bencher, path: &str) {
     let doc = error_payload();
-    bencher.bench_local(|| JsonPath::parse(black_box(path)).unwrap().read(black_box(&doc)).unwrap());
+    bencher.bench_local(|| {
+        JsonPath::parse(black_box(path))
+            .unwrap()
+            .read(black_box(&doc))
+            .unwrap()
+    });
 }
 
 #[divan::bench]

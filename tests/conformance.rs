@@ -14,11 +14,16 @@ fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `shared/` sits beside the repository (CI clones the repository next to it).
+/// `shared/` sits beside the repository (CI clones the repository next to it); a git worktree
+/// one level further down finds it too.
 fn conformance_dir() -> Option<PathBuf> {
     let dir = manifest_dir().join("../shared/conformance");
     if dir.is_dir() {
-        return Some(dir);
+        return dir.canonicalize().ok();
+    }
+    let worktree = manifest_dir().join("../../shared/conformance");
+    if worktree.is_dir() {
+        return worktree.canonicalize().ok();
     }
     assert!(
         std::env::var("CI").as_deref() != Ok("true"),

@@ -202,3 +202,37 @@ fn filter_patterns_are_java_regexes() {
     assert_eq!(read("$[?(@ =~ /1\\d/)]", doc.clone()), Some(json!([12])));
     assert!(JsonPath::parse("$[?(@ =~ /a(/)]").is_err());
 }
+
+#[test]
+fn documented_examples_hold() {
+    assert_eq!(read("$[?(@.x)]", json!([])), Some(json!([])));
+    assert_eq!(
+        read("$[?(42 == @)]", json!(["42.0", "42"])),
+        Some(json!(["42.0", "42"]))
+    );
+    assert_eq!(
+        read("$[?(@ == 42)]", json!(["42.0", "42"])),
+        Some(json!(["42"]))
+    );
+    assert_eq!(read("$[?(@ > 42)]", json!(["43", 43])), Some(json!([43])));
+    assert_eq!(
+        read("$[?(@.d == ['a','b'])]", json!([{"d": ["a", "b"]}]))
+            .map(|v| v.as_array().unwrap().len()),
+        Some(1)
+    );
+    assert_eq!(
+        read("$[?(['a','b'] == @.d)]", json!([{"d": ["a", "b"]}])),
+        Some(json!([]))
+    );
+    assert_eq!(
+        read("$.n.max()", json!({"n": [-1, -2]})),
+        Some(json!(f64::from_bits(1)))
+    );
+    assert_eq!(read("$.s.length()", json!({"s": "abc"})), Some(Value::Null));
+    assert_eq!(
+        JsonPath::parse("$.items[?(@.price < 10)].name")
+            .unwrap()
+            .normalized(),
+        "$['items'][?]['name']"
+    );
+}

@@ -278,13 +278,9 @@ fn posix_unicode(upper: &str, ci: bool) -> Option<Set> {
     }
 }
 
-/// Java's case-insensitive widening of a set of literal characters and ranges:
-/// ASCII letters only (`CASE_INSENSITIVE`), or simple Unicode case folding (`| UNICODE_CASE`).
-pub(crate) fn case_fold(mut s: Set, unicode_case: bool) -> Set {
-    if unicode_case {
-        s.case_fold_simple();
-        return s;
-    }
+/// Java's case-insensitive widening of a set of literal characters and ranges without
+/// UNICODE_CASE: only ASCII letters pair up.
+pub(crate) fn case_fold_ascii(mut s: Set) -> Set {
     let mut extra = empty();
     for c in ('A'..='Z').chain('a'..='z') {
         let other = if c.is_ascii_uppercase() {
@@ -298,6 +294,88 @@ pub(crate) fn case_fold(mut s: Set, unicode_case: bool) -> Set {
     }
     s.union(&extra);
     s
+}
+
+/// `Character.toUpperCase(int)`: the simple (one-to-one) mapping.
+pub(crate) fn java_upper(c: char) -> char {
+    let mut up = c.to_uppercase();
+    match (up.next(), up.next()) {
+        (Some(u), None) => u,
+        _ => c,
+    }
+}
+
+/// `Character.toLowerCase(int)`: the simple (one-to-one) mapping.
+pub(crate) fn java_lower(c: char) -> char {
+    if c == '\u{130}' {
+        return 'i';
+    }
+    let mut low = c.to_lowercase();
+    match (low.next(), low.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+/// Characters that may be case variants of something in `s` (a superset; callers filter).
+fn case_candidates(s: &Set) -> Set {
+    let mut f = s.clone();
+    f.case_fold_simple();
+    if contains(&f, 'i') || contains(&f, 'I') || contains(&f, '\u{130}') || contains(&f, '\u{131}')
+    {
+        f.union(&ranges(&[('I', 'I'), ('i', 'i'), ('\u{130}', '\u{131}')]));
+    }
+    f
+}
+
+fn filtered(candidates: &Set, keep: impl Fn(char) -> bool) -> Set {
+    let mut out = empty();
+    for r in candidates.ranges() {
+        for c in r.start()..=r.end() {
+            if keep(c) {
+                out.push(ClassUnicodeRange::new(c, c));
+            }
+        }
+    }
+    out
+}
+
+/// A literal under CASE_INSENSITIVE | UNICODE_CASE (`Pattern.single`, `SingleU`): `x` matches
+/// when `toLowerCase(toUpperCase(x))` equals that of the pattern character, if it has case.
+pub(crate) fn case_fold_unicode_char(c: char) -> Set {
+    let upper = java_upper(c);
+    let lower = java_lower(upper);
+    if upper == lower {
+        return single(c);
+    }
+    let candidates = case_candidates(&ranges(&[(c, c), (upper, upper), (lower, lower)]));
+    union(
+        single(c),
+        &filtered(&candidates, |x| java_lower(java_upper(x)) == lower),
+    )
+}
+
+/// A Latin-1 class member under CASE_INSENSITIVE | UNICODE_CASE (`BitClass.add`).
+pub(crate) fn case_fold_unicode_bits(c: char) -> Set {
+    if c.is_ascii() {
+        return case_fold_ascii(single(c));
+    }
+    ranges(&[
+        (c, c),
+        (java_lower(c), java_lower(c)),
+        (java_upper(c), java_upper(c)),
+    ])
+}
+
+/// A range under CASE_INSENSITIVE | UNICODE_CASE (`CIRangeU`).
+pub(crate) fn case_fold_unicode_range(lo: char, hi: char) -> Set {
+    let inside = |x: char| lo <= x && x <= hi;
+    let base = range(lo, hi);
+    let extra = filtered(&case_candidates(&base), |x| {
+        let up = java_upper(x);
+        inside(up) || inside(java_lower(up))
+    });
+    union(base, &extra)
 }
 
 pub(crate) fn contains(s: &Set, c: char) -> bool {
@@ -376,12 +454,15 @@ mod tests {
 
     #[test]
     fn ascii_case_folding_leaves_other_letters_alone() {
-        let s = case_fold(single('k'), false);
+        let s = case_fold_ascii(single('k'));
         assert!(contains(&s, 'K'));
         assert!(!contains(&s, '\u{212a}'));
-        let s = case_fold(single('é'), false);
-        assert!(!contains(&s, 'É'));
-        assert!(contains(&case_fold(single('é'), true), 'É'));
+        assert!(!contains(&case_fold_ascii(single('é')), 'É'));
+        assert!(contains(&case_fold_unicode_char('é'), 'É'));
+        assert!(contains(&case_fold_unicode_char('k'), '\u{212a}'));
+        assert!(!contains(&case_fold_unicode_char('ß'), 'ẞ'));
+        assert!(contains(&case_fold_unicode_char('ẞ'), 'ß'));
+        assert!(contains(&case_fold_unicode_char('i'), '\u{130}'));
     }
 
     #[test]

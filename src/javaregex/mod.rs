@@ -363,7 +363,7 @@ mod tests {
     fn lone_brace_is_rejected_like_java() {
         let e = JavaRegex::new("{").unwrap_err();
         assert_eq!(e.description, "Illegal repetition");
-        assert_eq!(e.to_string(), "Illegal repetition\n{");
+        assert_eq!(e.to_string(), "Illegal repetition near index 1\n{");
     }
 
     #[test]

@@ -18,6 +18,9 @@ pub(crate) const COMMENTS: u16 = 1 << 5;
 pub(crate) const UNICODE_CHARACTER_CLASS: u16 = 1 << 6;
 pub(crate) const CANON_EQ: u16 = 1 << 7;
 
+const MAX_REPS: u64 = 0x7FFF_FFFF;
+const LINE_BREAK: &str = r"(?:\r\n|[\n\x{B}\x{C}\r\x{85}\x{2028}\x{2029}])";
+
 /// Java recurses once per nesting level; deeper patterns get an error instead of a stack overflow.
 const MAX_DEPTH: usize = 200;
 
@@ -282,14 +285,23 @@ impl<'a> Parser<'a> {
             }
             '{' => {
                 if !self.at(self.cur + 1).is_ascii_digit() {
+                    self.cur += 2; // Java reports the character after `{`
                     return Err(self.error("Illegal repetition"));
                 }
                 self.counted()?
             }
             _ => return Ok(node),
         };
-        let body = if node.re.is_empty() {
-            "(?:)".to_string()
+        if node.re.is_empty() {
+            // `{2}` after nothing: Java repeats an empty atom, which matches the empty string.
+            if matches!(self.peek(), '?' | '+') {
+                self.next();
+            }
+            return Ok(node);
+        }
+        // Java repeats `\R` without backtracking into it (a deterministic `Curly`).
+        let body = if node.re == LINE_BREAK {
+            format!("(?>{})", node.re)
         } else {
             format!("(?:{})", node.re)
         };
@@ -301,12 +313,13 @@ impl<'a> Parser<'a> {
             (n, Some(m)) if n == m => format!("{{{n}}}"),
             (n, Some(m)) => format!("{{{n},{m}}}"),
         };
+        // Java's TreeInfo: an unbounded repeat counts as MAX_REPS (2^31 - 1); only an `int`
+        // overflow makes the length unknown (which look-behind rejects).
         let min = node.min.saturating_mul(lo);
-        let max = match (node.max, hi) {
-            (Some(0), _) => Some(0),
-            (Some(a), Some(b)) => Some(a.saturating_mul(b)),
-            _ => None,
-        };
+        let max = node
+            .max
+            .map(|a| a * hi.unwrap_or(MAX_REPS))
+            .filter(|&m| m <= MAX_REPS);
         let re = match self.peek() {
             '?' => {
                 self.next();
@@ -482,11 +495,11 @@ impl<'a> Parser<'a> {
     // ----- atoms -----
 
     fn literal(&self, c: char) -> String {
-        if self.has(CASE_INSENSITIVE) {
-            let folded = cc::case_fold(cc::single(c), self.has(UNICODE_CASE));
-            return cc::emit(&folded);
+        match (self.has(CASE_INSENSITIVE), self.has(UNICODE_CASE)) {
+            (true, true) => cc::emit(&cc::case_fold_unicode_char(c)),
+            (true, false) => cc::emit(&cc::case_fold_ascii(cc::single(c))),
+            _ => cc::literal(c),
         }
-        cc::literal(c)
     }
 
     fn dot(&self) -> String {
@@ -563,7 +576,7 @@ impl<'a> Parser<'a> {
             }
             'R' if !in_class => {
                 return Ok(Escaped::Node(Piece::new(
-                    r"(?:\r\n|[\n\x{B}\x{C}\r\x{85}\x{2028}\x{2029}])".to_string(),
+                    LINE_BREAK.to_string(),
                     1,
                     Some(2),
                 )));
@@ -583,9 +596,11 @@ impl<'a> Parser<'a> {
             'a' => return Ok(Escaped::Char('\u{7}')),
             'b' if !in_class => {
                 if self.peek() == '{' {
-                    return Err(
-                        self.error("\\b{g} grapheme boundaries are not supported by apigw-lab")
-                    );
+                    let save = self.cur;
+                    if self.skip() == 'g' {
+                        return self.grapheme_boundary();
+                    }
+                    self.cur = save;
                 }
                 return node(&self.boundary(false));
             }
@@ -614,6 +629,16 @@ impl<'a> Parser<'a> {
             'z' if !in_class => return node(r"\z"),
             c if c.is_ascii_alphabetic() || c.is_ascii_digit() => {}
             c => return Ok(Escaped::Char(c)),
+        }
+        Err(self.error("Illegal/unsupported escape sequence"))
+    }
+
+    /// `\b{g}`: approximated as "not inside \r\n, not before a combining mark or after a ZWJ".
+    fn grapheme_boundary(&mut self) -> Result<Escaped, PatternError> {
+        if self.read() == '}' {
+            return Ok(Escaped::Node(Piece::zero_width(
+                r"(?:\A|\z|(?![\p{M}\x{200D}])(?<!\x{200D})(?!(?<=\r)\n))",
+            )));
         }
         Err(self.error("Illegal/unsupported escape sequence"))
     }
@@ -907,10 +932,17 @@ impl<'a> Parser<'a> {
 
     /// A literal character inside a class, widened by case-insensitivity.
     fn class_char(&self, c: char) -> Set {
-        if self.has(CASE_INSENSITIVE) {
-            cc::case_fold(cc::single(c), self.has(UNICODE_CASE))
-        } else {
-            cc::single(c)
+        // Java keeps most Latin-1 members in a bit set with its own case rule (`BitClass.add`).
+        const SINGLE_U: [char; 10] = [
+            '\u{ff}', '\u{b5}', 'I', 'i', 'S', 's', 'K', 'k', '\u{c5}', '\u{e5}',
+        ];
+        match (self.has(CASE_INSENSITIVE), self.has(UNICODE_CASE)) {
+            (true, true) if (c as u32) < 256 && !SINGLE_U.contains(&c) => {
+                cc::case_fold_unicode_bits(c)
+            }
+            (true, true) => cc::case_fold_unicode_char(c),
+            (true, false) => cc::case_fold_ascii(cc::single(c)),
+            _ => cc::single(c),
         }
     }
 
@@ -952,12 +984,13 @@ impl<'a> Parser<'a> {
                 let Some(m) = m.filter(|&m| m >= ch) else {
                     return Err(self.error("Illegal character range"));
                 };
-                let set = cc::range(ch, m);
-                return Ok(Item::Set(if self.has(CASE_INSENSITIVE) {
-                    cc::case_fold(set, self.has(UNICODE_CASE))
-                } else {
-                    set
-                }));
+                return Ok(Item::Set(
+                    match (self.has(CASE_INSENSITIVE), self.has(UNICODE_CASE)) {
+                        (true, true) => cc::case_fold_unicode_range(ch, m),
+                        (true, false) => cc::case_fold_ascii(cc::range(ch, m)),
+                        _ => cc::range(ch, m),
+                    },
+                ));
             }
         }
         Ok(Item::Single(ch))
@@ -1110,8 +1143,15 @@ mod tests {
         assert_eq!(err("[z-a]").0, "Illegal character range");
         assert_eq!(err(r"\p{Nope}").0, "Unknown character property name {Nope}");
         assert_eq!(
-            err("(?<=a*)b").0,
-            "Look-behind group does not have an obvious maximum length"
+            err("(?<=(ab)+)c"),
+            (
+                "Look-behind group does not have an obvious maximum length".into(),
+                Some(8)
+            )
+        );
+        assert!(
+            translate("(?<=a+)b", 0).is_ok(),
+            "Java 17 accepts one unbounded repeat"
         );
     }
 

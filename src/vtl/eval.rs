@@ -1,0 +1,1034 @@
+//! The evaluator: walks the tree with a Velocity context, prints values as Java does, and
+//! follows 1.7's rules for nulls (`#set` keeps the old value, a null reference prints as written),
+//! arithmetic (`MathUtils`), equality (`ASTEQNode`) and truth (`ASTReference.evaluate`).
+
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use super::ast::{BinOp, Block, Expr, Node, Part, Reference};
+use super::aws::AwsData;
+use super::error::{VtlError, line_col};
+use super::methods::{self, Call, compare_numbers, java_equals};
+use super::value::{Key, LoopInfo, Num, Value, wrap_integer};
+use super::{Inspection, InspectionKind, Template};
+
+/// Our own guards, so that no template hangs or exhausts memory.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_output: usize,
+    pub max_steps: u64,
+    pub max_depth: usize,
+    /// `directive.foreach.maxloops`: API Gateway allows 1000 iterations per loop.
+    pub foreach_max: Option<usize>,
+}
+
+pub enum Flow {
+    Normal,
+    Break,
+    Stop,
+}
+
+type R<T> = Result<T, VtlError>;
+
+/// One macro call's arguments: value and the argument's source text (printed when null).
+type Frame = HashMap<String, (Value, Arc<str>)>;
+
+pub struct Evaluator<'a> {
+    tpl: &'a Template,
+    pub aws: Option<&'a AwsData>,
+    pub vars: HashMap<String, Value>,
+    frames: Vec<Frame>,
+    steps: u64,
+    depth: usize,
+    limits: Limits,
+    pub inspections: Option<Vec<Inspection>>,
+    pub warnings: Vec<String>,
+    /// Why the last reference came out null (for the inspector).
+    miss: Option<String>,
+    loops: Vec<Value>,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(tpl: &'a Template, aws: Option<&'a AwsData>, limits: Limits, inspect: bool) -> Self {
+        Evaluator {
+            tpl,
+            aws,
+            vars: HashMap::new(),
+            frames: Vec::new(),
+            steps: 0,
+            depth: 0,
+            limits,
+            inspections: inspect.then(Vec::new),
+            warnings: Vec::new(),
+            miss: None,
+            loops: Vec::new(),
+        }
+    }
+
+    fn src(&self) -> &str {
+        &self.tpl.source
+    }
+
+    fn err(&self, pos: usize, msg: impl Into<String>) -> VtlError {
+        VtlError::at(self.src(), pos, msg)
+    }
+
+    fn step(&mut self, pos: usize) -> R<()> {
+        self.steps += 1;
+        if self.steps > self.limits.max_steps {
+            return Err(self
+                .err(
+                    pos,
+                    format!(
+                        "the template did more than {} evaluation steps",
+                        self.limits.max_steps
+                    ),
+                )
+                .with_hint("a loop or macro recursion runs too long; API Gateway would time out"));
+        }
+        Ok(())
+    }
+
+    fn inspect(
+        &mut self,
+        pos: usize,
+        kind: InspectionKind,
+        source: &str,
+        value: &Value,
+        output: Option<String>,
+        note: Option<String>,
+    ) {
+        if let Some(list) = &mut self.inspections {
+            let (line, column) = line_col(&self.tpl.source, pos);
+            list.push(Inspection {
+                line,
+                column,
+                kind,
+                source: source.to_string(),
+                value: describe(value),
+                output,
+                note,
+            });
+        }
+    }
+
+    fn check_output(&self, out: &str, pos: usize) -> R<()> {
+        if out.len() > self.limits.max_output {
+            return Err(self
+                .err(pos, format!("the output grew beyond {} bytes", self.limits.max_output))
+                .with_hint("API Gateway's payload limit is 10 MB; a loop probably prints far more than intended"));
+        }
+        Ok(())
+    }
+
+    pub fn block(&mut self, b: &Block, out: &mut String) -> R<Flow> {
+        for n in &b.nodes {
+            match self.node(n, out)? {
+                Flow::Normal => {}
+                other => return Ok(other),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn node(&mut self, n: &Node, out: &mut String) -> R<Flow> {
+        match n {
+            Node::Text(t) => out.push_str(t),
+            Node::Ref(r) => {
+                self.step(r.pos)?;
+                self.print_ref(r, out)?;
+                self.check_output(out, r.pos)?;
+            }
+            Node::Set { target, value, pos } => {
+                self.step(*pos)?;
+                self.set(target, value, *pos)?;
+            }
+            Node::If {
+                branches,
+                otherwise,
+                pos,
+            } => {
+                self.step(*pos)?;
+                for (i, (cond, body)) in branches.iter().enumerate() {
+                    let taken = self.truth(cond)?;
+                    if self.inspections.is_some() {
+                        let what = if i == 0 { "#if" } else { "#elseif" };
+                        let note = if taken { "taken" } else { "not taken" };
+                        let p = if i == 0 {
+                            *pos
+                        } else {
+                            expr_pos(cond).unwrap_or(*pos)
+                        };
+                        self.inspect(
+                            p,
+                            InspectionKind::Condition,
+                            what,
+                            &Value::Bool(taken),
+                            None,
+                            Some(note.into()),
+                        );
+                    }
+                    if taken {
+                        return self.block(body, out);
+                    }
+                }
+                if let Some(b) = otherwise {
+                    return self.block(b, out);
+                }
+            }
+            Node::Foreach {
+                var,
+                iterable,
+                body,
+                pos,
+            } => return self.foreach(var, iterable, body, *pos, out),
+            Node::Break { pos } => {
+                self.inspect(
+                    *pos,
+                    InspectionKind::Directive,
+                    "#break",
+                    &Value::Null,
+                    None,
+                    None,
+                );
+                return Ok(Flow::Break);
+            }
+            Node::Stop { pos } => {
+                self.inspect(
+                    *pos,
+                    InspectionKind::Directive,
+                    "#stop",
+                    &Value::Null,
+                    None,
+                    Some("the rest of the template is not rendered".into()),
+                );
+                return Ok(Flow::Stop);
+            }
+            Node::Define { name, body, pos } => {
+                self.step(*pos)?;
+                self.vars.insert(name.clone(), Value::Block(body.clone()));
+            }
+            Node::Call {
+                name,
+                args,
+                literal,
+                pos,
+            } => {
+                self.step(*pos)?;
+                return self.call_macro(name, args, literal, *pos, out);
+            }
+            Node::Evaluate { arg, pos } => return self.evaluate(arg, *pos, out),
+            Node::Resource {
+                directive,
+                arg,
+                pos,
+            } => {
+                let name = match arg {
+                    Some(a) => self.value(a)?.java_string(),
+                    None => String::new(),
+                };
+                return Err(if self.aws.is_some() {
+                    self.err(*pos, format!("#{directive} is not supported in API Gateway mapping templates"))
+                        .with_hint("API Gateway has no template files to include: inline the content, or use a #macro")
+                } else {
+                    self.err(*pos, format!("Unable to find resource '{name}'"))
+                });
+            }
+            Node::Literal(text) => out.push_str(text),
+        }
+        Ok(Flow::Normal)
+    }
+
+    // ---- references ----
+
+    fn lookup(&self, name: &str) -> Option<(Value, Option<Arc<str>>)> {
+        if let Some(frame) = self.frames.last()
+            && let Some((v, lit)) = frame.get(name)
+        {
+            return Some((v.clone(), Some(lit.clone())));
+        }
+        self.vars.get(name).map(|v| (v.clone(), None))
+    }
+
+    /// The value of a reference (null when any step is null or unknown).
+    fn reference(&mut self, r: &Reference) -> R<(Value, Option<Arc<str>>)> {
+        self.miss = None;
+        let Some((mut cur, arg_literal)) = self.lookup(&r.root) else {
+            self.miss = Some(format!("${} is not defined", r.root));
+            return Ok((Value::Null, None));
+        };
+        for part in &r.parts {
+            if cur.is_null() {
+                return Ok((Value::Null, None));
+            }
+            cur = match part {
+                Part::Property(name) => match self.property(&cur, name) {
+                    Some(v) => {
+                        if v.is_null() && self.miss.is_none() {
+                            self.miss = Some(format!(".{name} is null"));
+                        }
+                        v
+                    }
+                    None => {
+                        self.miss = Some(format!("{} has no property {name}", cur.kind()));
+                        Value::Null
+                    }
+                },
+                Part::Method(name, args) => {
+                    let mut vals = Vec::with_capacity(args.len());
+                    for a in args {
+                        vals.push(self.value(a)?);
+                    }
+                    match self.method(&cur, name, &vals) {
+                        Call::Returned(v) => {
+                            if v.is_null() {
+                                self.miss = Some(format!("{name}(...) returned null"));
+                            }
+                            v
+                        }
+                        Call::NoSuchMethod => {
+                            let types: Vec<&str> = vals.iter().map(|v| v.kind()).collect();
+                            self.miss = Some(format!(
+                                "{} has no method {name}({})",
+                                cur.kind(),
+                                types.join(", ")
+                            ));
+                            Value::Null
+                        }
+                        Call::Threw(msg) => return Err(self.method_error(r, msg)),
+                    }
+                }
+                Part::Index(arg) => {
+                    let key = self.value(arg)?;
+                    match methods::index(&cur, &key) {
+                        Call::Returned(v) => v,
+                        Call::NoSuchMethod => {
+                            self.miss = Some(format!(
+                                "{} cannot be indexed by {}",
+                                cur.kind(),
+                                key.kind()
+                            ));
+                            Value::Null
+                        }
+                        Call::Threw(msg) => return Err(self.method_error(r, msg)),
+                    }
+                }
+            };
+        }
+        let lit = if r.parts.is_empty() {
+            arg_literal
+        } else {
+            None
+        };
+        Ok((cur, lit))
+    }
+
+    fn method_error(&self, r: &Reference, msg: String) -> VtlError {
+        self.err(r.pos, msg).with_hint(format!(
+            "{} threw a Java exception, which stops the template",
+            r.literal
+        ))
+    }
+
+    fn property(&mut self, obj: &Value, name: &str) -> Option<Value> {
+        match obj {
+            Value::Input => self.aws.and_then(|a| a.input_property(name)),
+            Value::Util => None,
+            Value::Loop(l) => match name {
+                "count" => Some(Value::Int(l.index as i32 + 1)),
+                "index" => Some(Value::Int(l.index as i32)),
+                "hasNext" => Some(Value::Bool(l.has_next)),
+                "first" => Some(Value::Bool(l.index == 0)),
+                "last" => Some(Value::Bool(!l.has_next)),
+                "parent" => Some(l.parent.clone().unwrap_or(Value::Null)),
+                _ => None,
+            },
+            _ => methods::property(obj, name),
+        }
+    }
+
+    fn method(&mut self, obj: &Value, name: &str, args: &[Value]) -> Call {
+        match obj {
+            Value::Input => match self.aws {
+                Some(a) => a.input_call(name, args),
+                None => Call::NoSuchMethod,
+            },
+            Value::Util => match self.aws {
+                Some(a) => a.util_call(name, args),
+                None => Call::NoSuchMethod,
+            },
+            _ => methods::call(obj, name, args),
+        }
+    }
+
+    /// `ASTReference.render`: escapes, quiet nulls, literal nulls.
+    fn print_ref(&mut self, r: &Reference, out: &mut String) -> R<()> {
+        let (v, arg_literal) = self.reference(r)?;
+        let prefix = "\\".repeat(r.backslashes / 2);
+        let escaped = r.backslashes % 2 == 1;
+        let literal: &str = arg_literal.as_deref().unwrap_or(&r.literal);
+        let start = out.len();
+        let mut note = None;
+        if escaped {
+            out.push_str(&prefix);
+            if v.is_null() {
+                out.push('\\');
+            }
+            out.push_str(literal);
+            note = Some("escaped with \\".to_string());
+        } else if v.is_null() {
+            out.push_str(&prefix);
+            out.push_str(&prefix);
+            if r.quiet {
+                note = Some("null: $! prints nothing".into());
+            } else if self.aws.is_some() {
+                note = Some(format!(
+                    "null ({}): API Gateway prints nothing",
+                    self.miss.as_deref().unwrap_or("no value")
+                ));
+            } else {
+                out.push_str(literal);
+                note = Some(format!(
+                    "null ({}): Velocity prints the reference as written",
+                    self.miss.as_deref().unwrap_or("no value")
+                ));
+            }
+        } else {
+            out.push_str(&prefix);
+            match &v {
+                Value::Block(b) => {
+                    let b = b.clone();
+                    self.render_block_value(&b, r.pos, out)?;
+                }
+                other => out.push_str(&other.java_string()),
+            }
+        }
+        if self.inspections.is_some() {
+            let printed = out[start..].to_string();
+            self.inspect(
+                r.pos,
+                InspectionKind::Reference,
+                &r.literal,
+                &v,
+                Some(printed),
+                note,
+            );
+        }
+        Ok(())
+    }
+
+    fn render_block_value(&mut self, b: &Block, pos: usize, out: &mut String) -> R<()> {
+        self.enter(pos)?;
+        let flow = self.block(b, out);
+        self.depth -= 1;
+        match flow? {
+            Flow::Stop => Err(self.err(pos, "#stop inside a #define block")),
+            _ => Ok(()),
+        }
+    }
+
+    fn enter(&mut self, pos: usize) -> R<()> {
+        self.depth += 1;
+        if self.depth > self.limits.max_depth {
+            self.depth -= 1;
+            return Err(self
+                .err(
+                    pos,
+                    format!(
+                        "macros or blocks nest more than {} levels deep",
+                        self.limits.max_depth
+                    ),
+                )
+                .with_hint("a #macro or #define probably calls itself without end"));
+        }
+        Ok(())
+    }
+
+    /// `toString()`, rendering `#define` blocks.
+    fn text(&mut self, v: &Value, pos: usize) -> R<String> {
+        match v {
+            Value::Block(b) => {
+                let mut s = String::new();
+                let b = b.clone();
+                self.render_block_value(&b, pos, &mut s)?;
+                Ok(s)
+            }
+            other => Ok(other.java_string()),
+        }
+    }
+
+    // ---- #set ----
+
+    fn set(&mut self, target: &Reference, value: &Expr, pos: usize) -> R<()> {
+        let v = self.value(value)?;
+        let shown = target.literal.to_string();
+        if v.is_null() {
+            // 1.7 (`directive.set.null.allowed = false`): the left side keeps its value.
+            let why = format!(
+                "right side is null ({}): {} keeps its value",
+                self.miss.clone().unwrap_or_else(|| "no value".into()),
+                shown
+            );
+            self.inspect(pos, InspectionKind::Set, &shown, &v, None, Some(why));
+            return Ok(());
+        }
+        self.inspect(pos, InspectionKind::Set, &shown, &v, None, None);
+        let Some((last, init)) = target.parts.split_last() else {
+            if let Some(frame) = self.frames.last_mut()
+                && let Some(slot) = frame.get_mut(&target.root)
+            {
+                slot.0 = v;
+                return Ok(());
+            }
+            self.vars.insert(target.root.clone(), v);
+            return Ok(());
+        };
+        let prefix = Reference {
+            parts: init.to_vec(),
+            ..target.clone()
+        };
+        let (obj, _) = self.reference(&prefix)?;
+        match (last, &obj) {
+            (Part::Property(name), Value::Map(m)) => {
+                m.borrow_mut().entries.insert(Key::str(name), v);
+            }
+            (Part::Index(k), Value::Map(m)) => {
+                let k = self.value(k)?;
+                m.borrow_mut().entries.insert(Key(k), v);
+            }
+            (Part::Index(k), Value::List(l)) => {
+                let k = self.value(k)?;
+                let len = l.borrow().items.len();
+                match k {
+                    Value::Int(i) if i >= 0 && (i as usize) < len => {
+                        l.borrow_mut().items[i as usize] = v
+                    }
+                    Value::Int(i) => {
+                        return Err(self.err(pos, format!("Error invoking method 'set(java.lang.Integer)' in java.util.ArrayList: Index {i} out of bounds for length {len}")));
+                    }
+                    _ => {}
+                }
+            }
+            _ => {
+                // 1.7 logs an error and carries on.
+                if self.inspections.is_some() {
+                    let note = format!("cannot set: {} is {}", prefix.literal, describe(&obj));
+                    self.inspect(
+                        pos,
+                        InspectionKind::Set,
+                        &shown,
+                        &Value::Null,
+                        None,
+                        Some(note),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    // ---- #foreach ----
+
+    fn foreach(
+        &mut self,
+        var: &str,
+        iterable: &Expr,
+        body: &Block,
+        pos: usize,
+        out: &mut String,
+    ) -> R<Flow> {
+        self.step(pos)?;
+        let coll = self.value(iterable)?;
+        let items: Vec<Value> = match &coll {
+            Value::List(l) => l.borrow().items.clone(),
+            Value::Array(a) => a.to_vec(),
+            Value::Map(m) => m.borrow().entries.values().cloned().collect(),
+            _ => Vec::new(),
+        };
+        let mut note = match &coll {
+            Value::Null => Some("nothing to iterate: null".to_string()),
+            Value::List(_) | Value::Array(_) | Value::Map(_) => None,
+            other => Some(format!("{} is not iterable", other.kind())),
+        };
+        let saved: Vec<(&str, Option<Value>)> =
+            [var, "velocityCount", "velocityHasNext", "foreach"]
+                .into_iter()
+                .map(|k| (k, self.vars.get(k).cloned()))
+                .collect();
+        let parent = self.loops.last().cloned();
+        let n = items.len();
+        let mut flow = Flow::Normal;
+        let mut done = 0;
+        for (i, item) in items.into_iter().enumerate() {
+            if let Some(max) = self.limits.foreach_max
+                && i >= max
+            {
+                let w = format!(
+                    "#foreach stopped after {max} iterations (API Gateway's limit); {} items were not visited",
+                    n - max
+                );
+                note = Some(w.clone());
+                self.warnings.push(w);
+                break;
+            }
+            self.step(pos)?;
+            if item.is_null() {
+                self.vars.remove(var);
+            } else {
+                self.vars.insert(var.to_string(), item);
+            }
+            let info = Value::Loop(Rc::new(LoopInfo {
+                index: i,
+                has_next: i + 1 < n,
+                parent: parent.clone(),
+            }));
+            self.vars
+                .insert("velocityCount".into(), Value::Int(i as i32 + 1));
+            self.vars
+                .insert("velocityHasNext".into(), Value::Bool(i + 1 < n));
+            self.vars.insert("foreach".into(), info.clone());
+            self.loops.push(info);
+            let f = self.block(body, out);
+            self.loops.pop();
+            done += 1;
+            match f? {
+                Flow::Normal => {}
+                Flow::Break => break,
+                Flow::Stop => {
+                    flow = Flow::Stop;
+                    break;
+                }
+            }
+        }
+        for (k, v) in saved {
+            match v {
+                Some(v) => self.vars.insert(k.to_string(), v),
+                None => self.vars.remove(k),
+            };
+        }
+        if self.inspections.is_some() {
+            let note = note.or_else(|| {
+                Some(format!(
+                    "{done} iteration{}",
+                    if done == 1 { "" } else { "s" }
+                ))
+            });
+            self.inspect(
+                pos,
+                InspectionKind::Loop,
+                &format!("#foreach(${var})"),
+                &coll,
+                None,
+                note,
+            );
+        }
+        Ok(flow)
+    }
+
+    // ---- macros, #evaluate ----
+
+    fn call_macro(
+        &mut self,
+        name: &str,
+        args: &[Expr],
+        literal: &Arc<str>,
+        pos: usize,
+        out: &mut String,
+    ) -> R<Flow> {
+        let Some(def) = self.tpl.macros.get(name).cloned() else {
+            out.push_str(literal);
+            if self.inspections.is_some() {
+                let note = format!("no directive or macro named {name}: printed as text");
+                self.inspect(
+                    pos,
+                    InspectionKind::Macro,
+                    literal,
+                    &Value::Null,
+                    Some(literal.to_string()),
+                    Some(note),
+                );
+            }
+            return Ok(Flow::Normal);
+        };
+        let mut frame = Frame::new();
+        for (param, arg) in def.params.iter().zip(args) {
+            let v = self.value(arg)?;
+            frame.insert(param.clone(), (v, arg.literal().into()));
+        }
+        // Parameters without an argument stay undefined (they print as `$name`).
+        for param in def.params.iter().skip(args.len()) {
+            frame.remove(param);
+        }
+        self.inspect(
+            pos,
+            InspectionKind::Macro,
+            &format!("#{name}"),
+            &Value::Null,
+            None,
+            Some(format!("{} argument(s)", args.len())),
+        );
+        self.enter(pos)?;
+        self.frames.push(frame);
+        let flow = self.block(&def.body, out);
+        self.frames.pop();
+        self.depth -= 1;
+        match flow? {
+            Flow::Stop => Ok(Flow::Stop),
+            _ => Ok(Flow::Normal),
+        }
+    }
+
+    fn evaluate(&mut self, arg: &Expr, pos: usize, out: &mut String) -> R<Flow> {
+        if self.aws.is_some() {
+            return Err(self
+                .err(
+                    pos,
+                    "#evaluate is not supported in API Gateway mapping templates",
+                )
+                .with_hint("write the template text directly instead of evaluating a string"));
+        }
+        let v = self.value(arg)?;
+        if v.is_null() {
+            return Ok(Flow::Normal);
+        }
+        let text = self.text(&v, pos)?;
+        let inner = Template::parse(&text)
+            .map_err(|e| self.err(pos, format!("#evaluate: {}", e.message)))?;
+        self.enter(pos)?;
+        // The evaluated text sees this context; its positions are its own, so errors point here.
+        let mut sub = Evaluator::new(&inner, self.aws, self.limits, false);
+        sub.vars = std::mem::take(&mut self.vars);
+        sub.frames = std::mem::take(&mut self.frames);
+        sub.steps = self.steps;
+        sub.depth = self.depth;
+        let r = sub.block(&inner.block, out);
+        self.vars = std::mem::take(&mut sub.vars);
+        self.frames = std::mem::take(&mut sub.frames);
+        self.steps = sub.steps;
+        self.depth -= 1;
+        match r {
+            Ok(Flow::Stop) => Ok(Flow::Stop),
+            Ok(_) => Ok(Flow::Normal),
+            Err(e) => Err(self.err(pos, format!("#evaluate: {}", e.message))),
+        }
+    }
+
+    // ---- expressions ----
+
+    /// `Node.value()`.
+    pub fn value(&mut self, e: &Expr) -> R<Value> {
+        self.steps += 1;
+        match e {
+            Expr::Lit(l) => Ok(l.to_value()),
+            Expr::Interp(b) => {
+                let mut s = String::new();
+                self.enter(0)?;
+                let r = self.block(b, &mut s);
+                self.depth -= 1;
+                r?;
+                Ok(Value::string(s))
+            }
+            Expr::Ref(r) => Ok(self.reference(r)?.0),
+            Expr::List(items) => {
+                let mut v = Vec::with_capacity(items.len());
+                for i in items {
+                    v.push(self.value(i)?);
+                }
+                Ok(Value::new_list(v, false))
+            }
+            Expr::Map(entries) => {
+                let mut m = IndexMap::with_capacity(entries.len());
+                for (k, v) in entries {
+                    let k = self.value(k)?;
+                    let v = self.value(v)?;
+                    m.insert(Key(k), v);
+                }
+                Ok(Value::new_map(m))
+            }
+            Expr::Range(a, b) => self.range(a, b),
+            Expr::Group(inner) => self.value(inner),
+            Expr::Not(inner) => Ok(Value::Bool(!self.truth(inner)?)),
+            Expr::Binary(op, l, r, pos) => match op {
+                BinOp::And
+                | BinOp::Or
+                | BinOp::Eq
+                | BinOp::Ne
+                | BinOp::Lt
+                | BinOp::Le
+                | BinOp::Gt
+                | BinOp::Ge => Ok(Value::Bool(self.truth(e)?)),
+                _ => self.math(*op, l, r, *pos),
+            },
+        }
+    }
+
+    fn range(&mut self, a: &Expr, b: &Expr) -> R<Value> {
+        let (l, r) = (self.value(a)?, self.value(b)?);
+        let (Some(l), Some(r)) = (l.as_number(), r.as_number()) else {
+            self.miss = Some("a range bound is null or not a number".into());
+            return Ok(Value::Null);
+        };
+        let int = |n: Num| match n {
+            Num::Double(d) => d as i32,
+            other => other.to_i128() as i32,
+        };
+        let (l, r) = (int(l) as i64, int(r) as i64);
+        let count = (l - r).unsigned_abs() + 1;
+        if count > 1_000_000 {
+            return Err(self
+                .err(expr_pos(a).unwrap_or(0), format!("the range [{l}..{r}] has {count} elements"))
+                .with_hint("ranges are limited to 1,000,000 elements here; API Gateway stops a #foreach after 1000"));
+        }
+        self.steps += count / 16;
+        let items = if l <= r {
+            (l..=r).map(|i| Value::Int(i as i32)).collect()
+        } else {
+            (r..=l).rev().map(|i| Value::Int(i as i32)).collect()
+        };
+        Ok(Value::new_list(items, false))
+    }
+
+    /// `Node.evaluate()`: truth as the node type defines it.
+    pub fn truth(&mut self, e: &Expr) -> R<bool> {
+        self.steps += 1;
+        Ok(match e {
+            Expr::Ref(r) => match self.reference(r)?.0 {
+                Value::Null => false,
+                Value::Bool(b) => b,
+                _ => true,
+            },
+            Expr::Lit(super::ast::Lit::Bool(b)) => *b,
+            Expr::Group(inner) => self.truth(inner)?,
+            Expr::Not(inner) => !self.truth(inner)?,
+            Expr::Binary(BinOp::And, l, r, _) => self.truth(l)? && self.truth(r)?,
+            Expr::Binary(BinOp::Or, l, r, _) => self.truth(l)? || self.truth(r)?,
+            Expr::Binary(BinOp::Eq, l, r, _) => {
+                let (a, b) = (self.value(l)?, self.value(r)?);
+                self.equals(&a, &b, l, r)?
+            }
+            Expr::Binary(BinOp::Ne, l, r, _) => {
+                let (a, b) = (self.value(l)?, self.value(r)?);
+                !self.equals(&a, &b, l, r)?
+            }
+            Expr::Binary(op @ (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge), l, r, _) => {
+                let (a, b) = (self.value(l)?, self.value(r)?);
+                match (a.as_number(), b.as_number()) {
+                    (Some(x), Some(y)) => {
+                        let ord = compare_numbers(x, y);
+                        match op {
+                            BinOp::Lt => ord.is_lt(),
+                            BinOp::Le => ord.is_le(),
+                            BinOp::Gt => ord.is_gt(),
+                            _ => ord.is_ge(),
+                        }
+                    }
+                    _ => false,
+                }
+            }
+            // Literals, lists, maps, ranges and arithmetic are never "true" in 1.7.
+            _ => {
+                self.value(e)?;
+                false
+            }
+        })
+    }
+
+    /// `ASTEQNode`: numbers by value, same classes by `equals`, otherwise by `toString()`.
+    fn equals(&mut self, a: &Value, b: &Value, l: &Expr, r: &Expr) -> R<bool> {
+        if let (Some(x), Some(y)) = (a.as_number(), b.as_number()) {
+            return Ok(compare_numbers(x, y).is_eq());
+        }
+        if self.aws.is_some() {
+            // Recorded on AWS: a missing `$input.path` equals both `$null` and "".
+            let empty = |v: &Value| v.is_null() || matches!(v, Value::Str(s) if s.is_empty());
+            if (a.is_null() || b.is_null()) && empty(a) && empty(b) {
+                return Ok(true);
+            }
+        }
+        match (a, b) {
+            (Value::Null, Value::Null) => Ok(true),
+            (Value::Null, _) | (_, Value::Null) => Ok(false),
+            _ if same_class(a, b) => Ok(java_equals(a, b)),
+            _ => {
+                let _ = (l, r);
+                Ok(self.text(a, 0)? == self.text(b, 0)?)
+            }
+        }
+    }
+
+    /// `ASTMathNode` and `MathUtils`.
+    fn math(&mut self, op: BinOp, l: &Expr, r: &Expr, pos: usize) -> R<Value> {
+        let (a, b) = (self.value(l)?, self.value(r)?);
+        if op == BinOp::Add && (matches!(a, Value::Str(_)) || matches!(b, Value::Str(_))) {
+            let left = if a.is_null() {
+                l.literal()
+            } else {
+                self.text(&a, pos)?
+            };
+            let right = if b.is_null() {
+                r.literal()
+            } else {
+                self.text(&b, pos)?
+            };
+            return Ok(Value::string(left + &right));
+        }
+        let (Some(x), Some(y)) = (a.as_number(), b.as_number()) else {
+            let side = if a.as_number().is_none() { l } else { r };
+            self.miss = Some(format!(
+                "{} side of {} ({}) is {}",
+                if a.as_number().is_none() {
+                    "left"
+                } else {
+                    "right"
+                },
+                op.symbol(),
+                side.literal(),
+                if a.is_null() || b.is_null() {
+                    "null"
+                } else {
+                    "not a number"
+                }
+            ));
+            return Ok(Value::Null);
+        };
+        match arith(op, x, y) {
+            Ok(Some(n)) => Ok(n.into_value()),
+            Ok(None) => {
+                self.miss = Some(format!("right side of {} is zero", op.symbol()));
+                Ok(Value::Null)
+            }
+            Err(msg) => Err(self.err(pos, msg)),
+        }
+    }
+}
+
+fn same_class(a: &Value, b: &Value) -> bool {
+    matches!(
+        (a, b),
+        (Value::Str(_), Value::Str(_))
+            | (Value::Bool(_), Value::Bool(_))
+            | (Value::List(_), Value::List(_))
+            | (Value::Map(_), Value::Map(_))
+            | (Value::Entry(_), Value::Entry(_))
+            | (Value::Array(_), Value::Array(_))
+            | (Value::Class(_), Value::Class(_))
+            | (Value::Block(_), Value::Block(_))
+            | (Value::Loop(_), Value::Loop(_))
+    )
+}
+
+/// `MathUtils.add/subtract/multiply/divide/modulo`. `Ok(None)` is division by zero (1.7 logs
+/// it and yields null).
+pub fn arith(op: BinOp, x: Num, y: Num) -> Result<Option<Num>, String> {
+    if !x.is_integer() || !y.is_integer() {
+        let (a, b) = (x.to_f64(), y.to_f64());
+        if matches!(op, BinOp::Div | BinOp::Mod) && b == 0.0 {
+            return Ok(None);
+        }
+        return Ok(Some(Num::Double(match op {
+            BinOp::Add => a + b,
+            BinOp::Sub => a - b,
+            BinOp::Mul => a * b,
+            BinOp::Div => a / b,
+            _ => a % b,
+        })));
+    }
+    let (a, b) = (x.to_i128(), y.to_i128());
+    let big = matches!(x, Num::Big(_)) || matches!(y, Num::Big(_));
+    let r = match op {
+        BinOp::Add => a.checked_add(b),
+        BinOp::Sub => a.checked_sub(b),
+        BinOp::Mul => a.checked_mul(b),
+        BinOp::Div if b == 0 => return Ok(None),
+        BinOp::Mod if b == 0 => return Ok(None),
+        BinOp::Div => a.checked_div(b),
+        // BigInteger.mod is never negative; long % keeps the dividend's sign.
+        _ if big => Some(a.rem_euclid(b)),
+        _ => Some(a % b),
+    };
+    let Some(r) = r else {
+        return Err("the result is too large for this engine's BigInteger (128 bits)".into());
+    };
+    if big {
+        return Ok(Some(Num::Big(r)));
+    }
+    // `long` arithmetic: overflow widens to BigInteger, otherwise keep the wider operand's type.
+    if op == BinOp::Div || op == BinOp::Mod {
+        let long = (a as i64).wrapping_div(b as i64);
+        let rem = (a as i64).wrapping_rem(b as i64);
+        return Ok(Some(wrap_integer(
+            if op == BinOp::Div {
+                long as i128
+            } else {
+                rem as i128
+            },
+            x,
+            y,
+        )));
+    }
+    if i64::try_from(r).is_err() {
+        return Ok(Some(Num::Big(r)));
+    }
+    Ok(Some(wrap_integer(r, x, y)))
+}
+
+fn expr_pos(e: &Expr) -> Option<usize> {
+    match e {
+        Expr::Ref(r) => Some(r.pos),
+        Expr::Binary(_, _, _, p) => Some(*p),
+        Expr::Group(i) | Expr::Not(i) => expr_pos(i),
+        _ => None,
+    }
+}
+
+/// How the inspector shows a value: its kind and Java text, shortened.
+pub fn describe(v: &Value) -> String {
+    let text = match v {
+        Value::Null => return "null".into(),
+        Value::Block(_) => return "#define block".into(),
+        Value::Str(s) => format!("\"{s}\""),
+        other => other.java_string(),
+    };
+    let short: String = text.chars().take(200).collect();
+    let more = if short.len() < text.len() { "…" } else { "" };
+    format!("{} {short}{more}", v.kind())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_math_widens_like_mathutils() {
+        let add = |a, b| arith(BinOp::Add, a, b).unwrap().unwrap();
+        assert_eq!(
+            add(Num::Int(i32::MAX), Num::Int(1)),
+            Num::Long(i32::MAX as i64 + 1)
+        );
+        assert_eq!(
+            add(Num::Long(i64::MAX), Num::Int(1)),
+            Num::Big(i64::MAX as i128 + 1)
+        );
+        assert_eq!(add(Num::Int(1), Num::Long(1)), Num::Long(2));
+        assert_eq!(
+            arith(BinOp::Div, Num::Int(-7), Num::Int(2)).unwrap(),
+            Some(Num::Int(-3))
+        );
+        assert_eq!(
+            arith(BinOp::Mod, Num::Int(-7), Num::Int(2)).unwrap(),
+            Some(Num::Int(-1))
+        );
+        assert_eq!(arith(BinOp::Div, Num::Int(7), Num::Int(0)).unwrap(), None);
+        assert_eq!(
+            arith(BinOp::Div, Num::Double(1.0), Num::Int(0)).unwrap(),
+            None
+        );
+        assert_eq!(
+            arith(BinOp::Mul, Num::Double(1.5), Num::Int(2)).unwrap(),
+            Some(Num::Double(3.0))
+        );
+    }
+}

@@ -1,0 +1,551 @@
+//! Java values as Velocity sees them: `String`, `Integer`/`Long`/`BigInteger`, `Double`,
+//! `Boolean`, `LinkedHashMap`, `ArrayList` (or json-smart's `JSONArray`, which prints as JSON),
+//! `Map.Entry`, `String[]`, and the few objects templates meet (`#define` blocks, `$foreach`,
+//! API Gateway's `$input` and `$util`). Lists and maps are shared and mutable, as in Java.
+
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+
+use super::ast::Block;
+
+/// A Java object (or `null`).
+#[derive(Debug, Clone)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i32),
+    Long(i64),
+    /// `java.math.BigInteger`; Velocity widens to it when a `long` overflows.
+    BigInt(i128),
+    Double(f64),
+    Str(Rc<str>),
+    List(Rc<RefCell<JList>>),
+    Map(Rc<RefCell<JMap>>),
+    Entry(Rc<(Key, Value)>),
+    /// `String[]` (from `split`), printed by Java as `[Ljava.lang.String;@hash`.
+    Array(Rc<Vec<Value>>),
+    /// A `#define` block: renders its body when printed.
+    Block(std::sync::Arc<Block>),
+    /// `$foreach` inside a loop.
+    Loop(Rc<LoopInfo>),
+    /// API Gateway's `$input`.
+    Input,
+    /// API Gateway's `$util`.
+    Util,
+    /// `java.lang.Class` (from `.class` / `getClass()`), by its Java name.
+    Class(&'static str),
+}
+
+/// `java.util.ArrayList`, or json-smart's `JSONArray` (`json`), whose `toString` is compact JSON.
+#[derive(Debug, Clone, Default)]
+pub struct JList {
+    pub items: Vec<Value>,
+    pub json: bool,
+}
+
+/// `java.util.LinkedHashMap` (insertion order), or json-smart's `JSONObject` when `json` is set
+/// (it prints as JSON only inside a `JSONArray`; alone it prints as a Java map, as recorded on AWS).
+#[derive(Debug, Clone, Default)]
+pub struct JMap {
+    pub entries: IndexMap<Key, Value>,
+}
+
+/// What `$foreach` exposes.
+#[derive(Debug, Clone)]
+pub struct LoopInfo {
+    pub index: usize,
+    pub has_next: bool,
+    pub parent: Option<Value>,
+}
+
+/// A map key with Java `equals`/`hashCode` semantics (`Integer` 1 is not `Long` 1).
+#[derive(Debug, Clone)]
+pub struct Key(pub Value);
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        match (&self.0, &other.0) {
+            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Long(a), Value::Long(b)) => a == b,
+            (Value::BigInt(a), Value::BigInt(b)) => a == b,
+            (Value::Double(a), Value::Double(b)) => a.to_bits() == b.to_bits(),
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Null, Value::Null) => true,
+            (a, b) => a.type_rank() == b.type_rank() && a.java_string() == b.java_string(),
+        }
+    }
+}
+
+impl Eq for Key {}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.type_rank().hash(state);
+        match &self.0 {
+            Value::Str(s) => s.hash(state),
+            Value::Int(i) => i.hash(state),
+            Value::Long(i) => i.hash(state),
+            Value::BigInt(i) => i.hash(state),
+            Value::Double(d) => d.to_bits().hash(state),
+            Value::Bool(b) => b.hash(state),
+            Value::Null => {}
+            other => other.java_string().hash(state),
+        }
+    }
+}
+
+impl Key {
+    pub fn str(s: &str) -> Key {
+        Key(Value::Str(s.into()))
+    }
+}
+
+impl Value {
+    pub fn str(s: &str) -> Value {
+        Value::Str(s.into())
+    }
+
+    pub fn string(s: String) -> Value {
+        Value::Str(s.into())
+    }
+
+    pub fn new_list(items: Vec<Value>, json: bool) -> Value {
+        Value::List(Rc::new(RefCell::new(JList { items, json })))
+    }
+
+    pub fn new_map(entries: IndexMap<Key, Value>) -> Value {
+        Value::Map(Rc::new(RefCell::new(JMap { entries })))
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    fn type_rank(&self) -> u8 {
+        match self {
+            Value::Null => 0,
+            Value::Bool(_) => 1,
+            Value::Int(_) => 2,
+            Value::Long(_) => 3,
+            Value::BigInt(_) => 4,
+            Value::Double(_) => 5,
+            Value::Str(_) => 6,
+            Value::List(_) => 7,
+            Value::Map(_) => 8,
+            Value::Entry(_) => 9,
+            Value::Array(_) => 10,
+            Value::Block(_) => 11,
+            Value::Loop(_) => 12,
+            Value::Input => 13,
+            Value::Util => 14,
+            Value::Class(_) => 15,
+        }
+    }
+
+    /// The Java class name, for the inspector and error messages.
+    pub fn java_class(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "java.lang.Boolean",
+            Value::Int(_) => "java.lang.Integer",
+            Value::Long(_) => "java.lang.Long",
+            Value::BigInt(_) => "java.math.BigInteger",
+            Value::Double(_) => "java.lang.Double",
+            Value::Str(_) => "java.lang.String",
+            Value::List(l) if l.borrow().json => "net.minidev.json.JSONArray",
+            Value::List(_) => "java.util.ArrayList",
+            Value::Map(_) => "java.util.LinkedHashMap",
+            Value::Entry(_) => "java.util.Map$Entry",
+            Value::Array(_) => "java.lang.String[]",
+            Value::Block(_) => "org.apache.velocity.runtime.directive.Block$Reference",
+            Value::Loop(_) => "org.apache.velocity.runtime.directive.ForeachScope",
+            Value::Input => "$input",
+            Value::Util => "$util",
+            Value::Class(_) => "java.lang.Class",
+        }
+    }
+
+    /// Short kind for people ("Map", "List", "String", ...).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "Boolean",
+            Value::Int(_) => "Integer",
+            Value::Long(_) => "Long",
+            Value::BigInt(_) => "BigInteger",
+            Value::Double(_) => "Double",
+            Value::Str(_) => "String",
+            Value::List(_) => "List",
+            Value::Map(_) => "Map",
+            Value::Entry(_) => "Map.Entry",
+            Value::Array(_) => "String[]",
+            Value::Block(_) => "#define block",
+            Value::Loop(_) => "$foreach",
+            Value::Input => "$input",
+            Value::Util => "$util",
+            Value::Class(_) => "Class",
+        }
+    }
+
+    /// `toString()` as Java prints it. Blocks are rendered by the evaluator, not here.
+    pub fn java_string(&self) -> String {
+        let mut out = String::new();
+        write_java(self, &mut out, 0);
+        out
+    }
+
+    pub fn as_number(&self) -> Option<Num> {
+        match *self {
+            Value::Int(i) => Some(Num::Int(i)),
+            Value::Long(i) => Some(Num::Long(i)),
+            Value::BigInt(i) => Some(Num::Big(i)),
+            Value::Double(d) => Some(Num::Double(d)),
+            _ => None,
+        }
+    }
+}
+
+/// A Java number, for arithmetic.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Num {
+    Int(i32),
+    Long(i64),
+    Big(i128),
+    Double(f64),
+}
+
+impl Num {
+    pub fn into_value(self) -> Value {
+        match self {
+            Num::Int(i) => Value::Int(i),
+            Num::Long(i) => Value::Long(i),
+            Num::Big(i) => Value::BigInt(i),
+            Num::Double(d) => Value::Double(d),
+        }
+    }
+
+    pub fn is_integer(self) -> bool {
+        !matches!(self, Num::Double(_))
+    }
+
+    pub fn to_i128(self) -> i128 {
+        match self {
+            Num::Int(i) => i as i128,
+            Num::Long(i) => i as i128,
+            Num::Big(i) => i,
+            Num::Double(d) => d as i128,
+        }
+    }
+
+    pub fn to_f64(self) -> f64 {
+        match self {
+            Num::Int(i) => i as f64,
+            Num::Long(i) => i as f64,
+            Num::Big(i) => i as f64,
+            Num::Double(d) => d,
+        }
+    }
+
+    fn size_rank(self) -> u8 {
+        match self {
+            Num::Int(_) => 0,
+            Num::Long(_) => 1,
+            Num::Big(_) => 2,
+            Num::Double(_) => 3,
+        }
+    }
+}
+
+/// Velocity's `MathUtils.wrapPrimitive`: the result takes the wider operand's type, widening
+/// further when it does not fit.
+pub fn wrap_integer(result: i128, a: Num, b: Num) -> Num {
+    let rank = a.size_rank().max(b.size_rank());
+    if rank == 0
+        && let Ok(i) = i32::try_from(result)
+    {
+        return Num::Int(i);
+    }
+    if rank <= 1
+        && let Ok(i) = i64::try_from(result)
+    {
+        return Num::Long(i);
+    }
+    Num::Big(result)
+}
+
+fn write_java(v: &Value, out: &mut String, depth: usize) {
+    if depth > 64 {
+        out.push_str("...");
+        return;
+    }
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Long(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::BigInt(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Double(d) => out.push_str(&java_double(*d)),
+        Value::Str(s) => out.push_str(s),
+        Value::List(l) => {
+            let l = l.borrow();
+            if l.json {
+                write_json_list(&l.items, out, depth);
+            } else {
+                out.push('[');
+                for (i, item) in l.items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    write_java(item, out, depth + 1);
+                }
+                out.push(']');
+            }
+        }
+        Value::Map(m) => {
+            out.push('{');
+            for (i, (k, val)) in m.borrow().entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_java(&k.0, out, depth + 1);
+                out.push('=');
+                write_java(val, out, depth + 1);
+            }
+            out.push('}');
+        }
+        Value::Entry(e) => {
+            write_java(&e.0.0, out, depth + 1);
+            out.push('=');
+            write_java(&e.1, out, depth + 1);
+        }
+        Value::Array(a) => {
+            let _ = write!(
+                out,
+                "[Ljava.lang.String;@{:x}",
+                identity_hash(Rc::as_ptr(a) as usize)
+            );
+        }
+        Value::Block(_) => out.push_str("#define block"),
+        Value::Loop(l) => {
+            let _ = write!(
+                out,
+                "org.apache.velocity.runtime.directive.ForeachScope@{:x}",
+                identity_hash(Rc::as_ptr(l) as usize)
+            );
+        }
+        Value::Input => out.push_str("$input"),
+        Value::Util => out.push_str("$util"),
+        Value::Class(name) => {
+            let _ = write!(out, "class {name}");
+        }
+    }
+}
+
+/// A stable stand-in for Java's identity hash code (Java's is random per run anyway).
+fn identity_hash(ptr: usize) -> u32 {
+    ((ptr as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 33) as u32
+}
+
+/// json-smart's `JSONArray.toString()`: compact JSON, with maps and lists inside also as JSON.
+fn write_json_list(items: &[Value], out: &mut String, depth: usize) {
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_json(item, out, depth + 1);
+    }
+    out.push(']');
+}
+
+/// A value as compact JSON (json-smart style); non-JSON objects are written as JSON strings of
+/// their `toString()`.
+pub fn write_json(v: &Value, out: &mut String, depth: usize) {
+    if depth > 64 {
+        out.push_str("null");
+        return;
+    }
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(_) | Value::Int(_) | Value::Long(_) | Value::BigInt(_) => {
+            write_java(v, out, depth)
+        }
+        Value::Double(d) if d.is_finite() => out.push_str(&java_double(*d)),
+        Value::Double(_) => out.push_str("null"),
+        Value::List(l) => write_json_list(&l.borrow().items, out, depth),
+        Value::Array(a) => write_json_list(a, out, depth),
+        Value::Map(m) => {
+            out.push('{');
+            for (i, (k, val)) in m.borrow().entries.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json_string(&k.0.java_string(), out);
+                out.push(':');
+                write_json(val, out, depth + 1);
+            }
+            out.push('}');
+        }
+        other => write_json_string(&other.java_string(), out),
+    }
+}
+
+fn write_json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || ('\u{7f}'..='\u{9f}').contains(&c) => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Java's `Double.toString`: shortest digits that round-trip, plain between 10^-3 and 10^7,
+/// otherwise computerized scientific notation (`1.0E10`, `1.5E-5`).
+pub fn java_double(d: f64) -> String {
+    if d.is_nan() {
+        return "NaN".into();
+    }
+    if d.is_infinite() {
+        return if d > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
+    }
+    if d == 0.0 {
+        return if d.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
+    }
+    let abs = d.abs();
+    if (1e-3..1e7).contains(&abs) {
+        let s = format!("{d}");
+        return if s.contains('.') { s } else { format!("{s}.0") };
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits as d[.ddd]e[-]x.
+    let s = format!("{d:e}");
+    let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+    let mantissa = if mantissa.contains('.') {
+        mantissa.to_string()
+    } else {
+        format!("{mantissa}.0")
+    };
+    format!("{mantissa}E{exp}")
+}
+
+/// JSON → Java values. `json_lists` makes arrays print as JSON (json-smart, what API Gateway's
+/// `$input.path` returns); otherwise arrays are `ArrayList`s (plain Velocity).
+pub fn from_json(v: &serde_json::Value, json_lists: bool) -> Value {
+    match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => number_from_json(n),
+        serde_json::Value::String(s) => Value::str(s),
+        serde_json::Value::Array(a) => Value::new_list(
+            a.iter().map(|x| from_json(x, json_lists)).collect(),
+            json_lists,
+        ),
+        serde_json::Value::Object(o) => Value::new_map(
+            o.iter()
+                .map(|(k, x)| (Key::str(k), from_json(x, json_lists)))
+                .collect(),
+        ),
+    }
+}
+
+fn number_from_json(n: &serde_json::Number) -> Value {
+    if let Some(i) = n.as_i64() {
+        return match i32::try_from(i) {
+            Ok(i) => Value::Int(i),
+            Err(_) => Value::Long(i),
+        };
+    }
+    if let Some(u) = n.as_u64() {
+        return Value::BigInt(u as i128);
+    }
+    let text = n.to_string();
+    if !text.contains(['.', 'e', 'E'])
+        && let Ok(i) = text.parse::<i128>()
+    {
+        return Value::BigInt(i);
+    }
+    Value::Double(n.as_f64().unwrap_or(f64::NAN))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doubles_print_as_java() {
+        for (d, s) in [
+            (1.5, "1.5"),
+            (100.0, "100.0"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (1e10, "1.0E10"),
+            (1e7, "1.0E7"),
+            (1234567.0, "1234567.0"),
+            (0.001, "0.001"),
+            (0.0001, "1.0E-4"),
+            (-2.5e-5, "-2.5E-5"),
+            (1.0 / 3.0, "0.3333333333333333"),
+        ] {
+            assert_eq!(java_double(d), s);
+        }
+    }
+
+    #[test]
+    fn maps_and_lists_print_as_java() {
+        let j: serde_json::Value =
+            serde_json::from_str(r#"{"a":1,"b":[1,"x",{"c":null}],"d":{"e":true}}"#).unwrap();
+        assert_eq!(
+            from_json(&j, false).java_string(),
+            "{a=1, b=[1, x, {c=null}], d={e=true}}"
+        );
+        assert_eq!(
+            from_json(&j, true).java_string(),
+            r#"{a=1, b=[1,"x",{"c":null}], d={e=true}}"#
+        );
+    }
+
+    #[test]
+    fn json_numbers_become_java_numbers() {
+        let j: serde_json::Value =
+            serde_json::from_str("[1, 3000000000, 1.5, 18446744073709551615]").unwrap();
+        let v = from_json(&j, false);
+        let Value::List(l) = v else { panic!() };
+        let kinds: Vec<_> = l.borrow().items.iter().map(Value::kind).collect();
+        assert_eq!(kinds, ["Integer", "Long", "Double", "BigInteger"]);
+    }
+
+    #[test]
+    fn keys_follow_java_equality() {
+        assert_eq!(Key(Value::Int(1)), Key(Value::Int(1)));
+        assert_ne!(Key(Value::Int(1)), Key(Value::Long(1)));
+        assert_ne!(Key(Value::Int(1)), Key::str("1"));
+    }
+}

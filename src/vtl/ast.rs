@@ -36,8 +36,8 @@ pub enum Node {
         body: Block,
         pos: usize,
     },
-    /// `#break`
-    Break { pos: usize },
+    /// `#break` or `#break($foreach.parent)`
+    Break { pos: usize, scope: Option<Expr> },
     /// `#stop`
     Stop { pos: usize },
     /// `#define($name) ... #end`
@@ -51,6 +51,8 @@ pub enum Node {
         name: String,
         args: Vec<Expr>,
         literal: Arc<str>,
+        /// `#@name(...) body #end` passes `body` as `$bodyContent`.
+        body: Option<Arc<Block>>,
         pos: usize,
     },
     /// `#evaluate(expr)`: renders a string as a template (plain Velocity; API Gateway refuses it).
@@ -73,6 +75,8 @@ pub struct Reference {
     pub parts: Vec<Part>,
     /// `$!a`: print nothing for null.
     pub quiet: bool,
+    /// `${a}`
+    pub formal: bool,
     /// Backslashes written before the `$`.
     pub backslashes: usize,
     /// The reference's own text (without the backslashes), printed when its value is null.
@@ -95,7 +99,9 @@ pub enum Expr {
     /// A number, `true`, `false` or a single-quoted string.
     Lit(Lit),
     /// A double-quoted string with `$` or `#` in it: rendered as a template.
-    Interp(Arc<Block>),
+    /// The flag: drop the last character of the output (the space 1.7 appends before parsing,
+    /// kept when the string contains `##`).
+    Interp(Arc<Block>, bool),
     Ref(Box<Reference>),
     List(Vec<Expr>),
     Map(Vec<(Expr, Expr)>),

@@ -27,14 +27,23 @@ pub struct Limits {
 
 pub enum Flow {
     Normal,
-    Break,
+    /// `#break`: the innermost loop, or the loop with this id (`#break($foreach.parent)`).
+    Break(Option<u64>),
     Stop,
 }
 
 type R<T> = Result<T, VtlError>;
 
 /// One macro call's arguments: value and the argument's source text (printed when null).
-type Frame = HashMap<String, (Value, Arc<str>)>;
+type Frame = HashMap<String, Arg>;
+
+/// A macro parameter: 1.7 passes arguments by name, so each use evaluates the argument again in
+/// the caller's context, until the macro `#set`s the parameter.
+#[derive(Clone)]
+enum Arg {
+    ByName(Expr, Arc<str>),
+    Set(Value, Arc<str>),
+}
 
 pub struct Evaluator<'a> {
     tpl: &'a Template,
@@ -49,6 +58,7 @@ pub struct Evaluator<'a> {
     /// Why the last reference came out null (for the inspector).
     miss: Option<String>,
     loops: Vec<Value>,
+    next_loop: u64,
 }
 
 impl<'a> Evaluator<'a> {
@@ -65,6 +75,7 @@ impl<'a> Evaluator<'a> {
             warnings: Vec::new(),
             miss: None,
             loops: Vec::new(),
+            next_loop: 0,
         }
     }
 
@@ -185,7 +196,19 @@ impl<'a> Evaluator<'a> {
                 body,
                 pos,
             } => return self.foreach(var, iterable, body, *pos, out),
-            Node::Break { pos } => {
+            Node::Break { pos, scope } => {
+                let target = match scope {
+                    None => None,
+                    Some(e) => match self.value(e)? {
+                        Value::Loop(l) => Some(l.id),
+                        other => {
+                            return Err(self.err(
+                                *pos,
+                                format!("{} is not a valid org.apache.velocity.runtime.directive.Scope instance", other.java_string()),
+                            ));
+                        }
+                    },
+                };
                 self.inspect(
                     *pos,
                     InspectionKind::Directive,
@@ -194,7 +217,7 @@ impl<'a> Evaluator<'a> {
                     None,
                     None,
                 );
-                return Ok(Flow::Break);
+                return Ok(Flow::Break(target));
             }
             Node::Stop { pos } => {
                 self.inspect(
@@ -215,10 +238,11 @@ impl<'a> Evaluator<'a> {
                 name,
                 args,
                 literal,
+                body,
                 pos,
             } => {
                 self.step(*pos)?;
-                return self.call_macro(name, args, literal, *pos, out);
+                return self.call_macro(name, args, literal, body.as_ref(), *pos, out);
             }
             Node::Evaluate { arg, pos } => return self.evaluate(arg, *pos, out),
             Node::Resource {
@@ -244,19 +268,25 @@ impl<'a> Evaluator<'a> {
 
     // ---- references ----
 
-    fn lookup(&self, name: &str) -> Option<(Value, Option<Arc<str>>)> {
-        if let Some(frame) = self.frames.last()
-            && let Some((v, lit)) = frame.get(name)
-        {
-            return Some((v.clone(), Some(lit.clone())));
+    fn lookup(&mut self, name: &str) -> R<Option<(Value, Option<Arc<str>>)>> {
+        let arg = self.frames.last().and_then(|f| f.get(name)).cloned();
+        match arg {
+            Some(Arg::Set(v, lit)) => Ok(Some((v, Some(lit)))),
+            Some(Arg::ByName(e, lit)) => {
+                // Evaluate in the caller's scope.
+                let frame = self.frames.pop();
+                let v = self.value(&e);
+                self.frames.extend(frame);
+                Ok(Some((v?, Some(lit))))
+            }
+            None => Ok(self.vars.get(name).map(|v| (v.clone(), None))),
         }
-        self.vars.get(name).map(|v| (v.clone(), None))
     }
 
     /// The value of a reference (null when any step is null or unknown).
     fn reference(&mut self, r: &Reference) -> R<(Value, Option<Arc<str>>)> {
         self.miss = None;
-        let Some((mut cur, arg_literal)) = self.lookup(&r.root) else {
+        let Some((mut cur, arg_literal)) = self.lookup(&r.root)? else {
             self.miss = Some(format!("${} is not defined", r.root));
             return Ok((Value::Null, None));
         };
@@ -477,10 +507,18 @@ impl<'a> Evaluator<'a> {
         }
         self.inspect(pos, InspectionKind::Set, &shown, &v, None, None);
         let Some((last, init)) = target.parts.split_last() else {
+            if target.formal || target.quiet {
+                // 1.7 takes the name from the first token's text (`{` or `!a`): nothing visible
+                // is assigned.
+                return Ok(());
+            }
             if let Some(frame) = self.frames.last_mut()
                 && let Some(slot) = frame.get_mut(&target.root)
             {
-                slot.0 = v;
+                let lit = match slot {
+                    Arg::ByName(_, l) | Arg::Set(_, l) => l.clone(),
+                };
+                *slot = Arg::Set(v, lit);
                 return Ok(());
             }
             self.vars.insert(target.root.clone(), v);
@@ -548,7 +586,7 @@ impl<'a> Evaluator<'a> {
             Value::Map(m) => m.borrow().entries.values().cloned().collect(),
             _ => Vec::new(),
         };
-        let mut note = match &coll {
+        let note = match &coll {
             Value::Null => Some("nothing to iterate: null".to_string()),
             Value::List(_) | Value::Array(_) | Value::Map(_) => None,
             other => Some(format!("{} is not iterable", other.kind())),
@@ -559,6 +597,8 @@ impl<'a> Evaluator<'a> {
                 .map(|k| (k, self.vars.get(k).cloned()))
                 .collect();
         let parent = self.loops.last().cloned();
+        let id = self.next_loop;
+        self.next_loop += 1;
         let n = items.len();
         let mut flow = Flow::Normal;
         let mut done = 0;
@@ -566,13 +606,10 @@ impl<'a> Evaluator<'a> {
             if let Some(max) = self.limits.foreach_max
                 && i >= max
             {
-                let w = format!(
-                    "#foreach stopped after {max} iterations (API Gateway's limit); {} items were not visited",
-                    n - max
-                );
-                note = Some(w.clone());
-                self.warnings.push(w);
-                break;
+                self.restore(saved);
+                return Err(self
+                    .err(pos, format!("#foreach iterated more than {max} times over {n} items: API Gateway's limit is {max} iterations per loop"))
+                    .with_hint("select fewer items (a JSONPath filter or slice such as $.items[0:1000]) before looping"));
             }
             self.step(pos)?;
             if item.is_null() {
@@ -581,6 +618,7 @@ impl<'a> Evaluator<'a> {
                 self.vars.insert(var.to_string(), item);
             }
             let info = Value::Loop(Rc::new(LoopInfo {
+                id,
                 index: i,
                 has_next: i + 1 < n,
                 parent: parent.clone(),
@@ -594,21 +632,24 @@ impl<'a> Evaluator<'a> {
             let f = self.block(body, out);
             self.loops.pop();
             done += 1;
-            match f? {
+            let f = match f {
+                Ok(f) => f,
+                Err(e) => {
+                    self.restore(saved);
+                    return Err(e);
+                }
+            };
+            match f {
                 Flow::Normal => {}
-                Flow::Break => break,
-                Flow::Stop => {
-                    flow = Flow::Stop;
+                Flow::Break(None) => break,
+                Flow::Break(Some(target)) if target == id => break,
+                other => {
+                    flow = other;
                     break;
                 }
             }
         }
-        for (k, v) in saved {
-            match v {
-                Some(v) => self.vars.insert(k.to_string(), v),
-                None => self.vars.remove(k),
-            };
-        }
+        self.restore(saved);
         if self.inspections.is_some() {
             let note = note.or_else(|| {
                 Some(format!(
@@ -628,6 +669,15 @@ impl<'a> Evaluator<'a> {
         Ok(flow)
     }
 
+    fn restore(&mut self, saved: Vec<(&str, Option<Value>)>) {
+        for (k, v) in saved {
+            match v {
+                Some(v) => self.vars.insert(k.to_string(), v),
+                None => self.vars.remove(k),
+            };
+        }
+    }
+
     // ---- macros, #evaluate ----
 
     fn call_macro(
@@ -635,6 +685,7 @@ impl<'a> Evaluator<'a> {
         name: &str,
         args: &[Expr],
         literal: &Arc<str>,
+        body: Option<&Arc<Block>>,
         pos: usize,
         out: &mut String,
     ) -> R<Flow> {
@@ -654,13 +705,18 @@ impl<'a> Evaluator<'a> {
             return Ok(Flow::Normal);
         };
         let mut frame = Frame::new();
-        for (param, arg) in def.params.iter().zip(args) {
-            let v = self.value(arg)?;
-            frame.insert(param.clone(), (v, arg.literal().into()));
-        }
         // Parameters without an argument stay undefined (they print as `$name`).
-        for param in def.params.iter().skip(args.len()) {
-            frame.remove(param);
+        for (param, arg) in def.params.iter().zip(args) {
+            frame.insert(
+                param.clone(),
+                Arg::ByName(arg.clone(), arg.literal().into()),
+            );
+        }
+        if let Some(b) = body {
+            frame.insert(
+                "bodyContent".into(),
+                Arg::Set(Value::Block(b.clone()), "$bodyContent".into()),
+            );
         }
         self.inspect(
             pos,
@@ -676,8 +732,8 @@ impl<'a> Evaluator<'a> {
         self.frames.pop();
         self.depth -= 1;
         match flow? {
-            Flow::Stop => Ok(Flow::Stop),
-            _ => Ok(Flow::Normal),
+            Flow::Break(None) | Flow::Normal => Ok(Flow::Normal),
+            other => Ok(other),
         }
     }
 
@@ -695,8 +751,11 @@ impl<'a> Evaluator<'a> {
             return Ok(Flow::Normal);
         }
         let text = self.text(&v, pos)?;
-        let inner = Template::parse(&text)
+        let mut inner = Template::parse(&text)
             .map_err(|e| self.err(pos, format!("#evaluate: {}", e.message)))?;
+        for (name, m) in &self.tpl.macros {
+            inner.macros.insert(name.clone(), m.clone());
+        }
         self.enter(pos)?;
         // The evaluated text sees this context; its positions are its own, so errors point here.
         let mut sub = Evaluator::new(&inner, self.aws, self.limits, false);
@@ -723,12 +782,16 @@ impl<'a> Evaluator<'a> {
         self.steps += 1;
         match e {
             Expr::Lit(l) => Ok(l.to_value()),
-            Expr::Interp(b) => {
+            Expr::Interp(b, strip) => {
                 let mut s = String::new();
                 self.enter(0)?;
                 let r = self.block(b, &mut s);
                 self.depth -= 1;
                 r?;
+                // Drop the space appended before parsing (see the parser).
+                if *strip {
+                    s.pop();
+                }
                 Ok(Value::string(s))
             }
             Expr::Ref(r) => Ok(self.reference(r)?.0),

@@ -33,8 +33,14 @@ pub fn call(obj: &Value, name: &str, args: &[Value]) -> Call {
         Value::List(_) | Value::Array(_) => list_method(obj, name, args),
         Value::Map(_) => map_method(obj, name, args),
         Value::Entry(e) => match (name, args) {
-            ("getKey", []) => Returned(e.0.0.clone()),
-            ("getValue", []) => Returned(e.1.clone()),
+            ("getKey", []) => Returned(e.key.0.clone()),
+            ("getValue", []) => Returned(e.value.borrow().clone()),
+            ("setValue", [v]) => {
+                if let Some(slot) = e.map.borrow_mut().entries.get_mut(&e.key) {
+                    *slot = v.clone();
+                }
+                Returned(e.value.replace(v.clone()))
+            }
             _ => NoSuchMethod,
         },
         Value::Int(_) | Value::Long(_) | Value::BigInt(_) | Value::Double(_) => {
@@ -166,6 +172,32 @@ fn int_arg(v: &Value) -> Option<i32> {
 
 fn string_method(s: &str, name: &str, args: &[Value]) -> Call {
     let this = Value::str(s);
+    // A null argument matches any object parameter; these methods then throw.
+    if args.iter().any(Value::is_null)
+        && matches!(
+            name,
+            "contains"
+                | "startsWith"
+                | "endsWith"
+                | "indexOf"
+                | "lastIndexOf"
+                | "concat"
+                | "replace"
+                | "replaceAll"
+                | "replaceFirst"
+                | "matches"
+                | "split"
+                | "compareTo"
+                | "compareToIgnoreCase"
+                | "join"
+                | "format"
+        )
+    {
+        return threw(&this, name, "java.lang.NullPointerException".into());
+    }
+    if let Some(done) = string_extras(s, &this, name, args) {
+        return done;
+    }
     let oob = |begin: i64, end: i64, len: usize| {
         threw(
             &this,
@@ -317,6 +349,118 @@ fn string_method(s: &str, name: &str, args: &[Value]) -> Call {
         },
         ("valueOf", [v]) => Returned(Value::string(v.java_string())),
         _ => NoSuchMethod,
+    }
+}
+
+/// Less common `String` methods (Java 11+ ones included: the reference JVM is 17).
+fn string_extras(s: &str, this: &Value, name: &str, args: &[Value]) -> Option<Call> {
+    let u = utf16(s);
+    Some(match (name, args) {
+        ("indexOf" | "lastIndexOf", [Value::Int(ch), rest @ ..]) if rest.len() <= 1 => {
+            let from = match rest.first() {
+                Some(Value::Int(f)) => Some(*f),
+                Some(_) => return Some(NoSuchMethod),
+                None => None,
+            };
+            let needle = char::from_u32(*ch as u32)
+                .map(String::from)
+                .unwrap_or_default();
+            Returned(Value::Int(index_of(
+                s,
+                &needle,
+                from,
+                name == "lastIndexOf",
+            )))
+        }
+        ("repeat", [Value::Int(n)]) if *n >= 0 => Returned(Value::string(s.repeat(*n as usize))),
+        ("repeat", [Value::Int(n)]) => threw(
+            this,
+            name,
+            format!("java.lang.IllegalArgumentException: count is negative: {n}"),
+        ),
+        ("codePointAt", [Value::Int(i)]) => match s.chars().nth(*i as usize) {
+            Some(c) if *i >= 0 && (*i as usize) < u.len() => Returned(Value::Int(c as i32)),
+            _ => threw(
+                this,
+                name,
+                format!(
+                    "java.lang.StringIndexOutOfBoundsException: index {i}, length {}",
+                    u.len()
+                ),
+            ),
+        },
+        (
+            "regionMatches",
+            [
+                Value::Bool(ic),
+                Value::Int(to),
+                Value::Str(other),
+                Value::Int(oo),
+                Value::Int(len),
+            ],
+        ) => Returned(Value::Bool(region_matches(
+            &u,
+            *ic,
+            *to,
+            &utf16(other),
+            *oo,
+            *len,
+        ))),
+        (
+            "regionMatches",
+            [
+                Value::Int(to),
+                Value::Str(other),
+                Value::Int(oo),
+                Value::Int(len),
+            ],
+        ) => Returned(Value::Bool(region_matches(
+            &u,
+            false,
+            *to,
+            &utf16(other),
+            *oo,
+            *len,
+        ))),
+        ("toCharArray", []) => Returned(Value::Array(std::rc::Rc::new(
+            u.iter()
+                .map(|c| from_utf16(std::slice::from_ref(c)))
+                .collect(),
+        ))),
+        ("stripLeading", []) => Returned(Value::str(s.trim_start())),
+        ("stripTrailing", []) => Returned(Value::str(s.trim_end())),
+        ("join", [Value::Str(sep), rest @ ..]) if !rest.is_empty() => {
+            let parts: Vec<String> = match rest {
+                [Value::List(l)] => l.borrow().items.iter().map(Value::java_string).collect(),
+                [Value::Array(a)] => a.iter().map(Value::java_string).collect(),
+                _ => rest.iter().map(Value::java_string).collect(),
+            };
+            Returned(Value::string(parts.join(sep)))
+        }
+        _ => return None,
+    })
+}
+
+fn region_matches(a: &[u16], ignore_case: bool, ao: i32, b: &[u16], bo: i32, len: i32) -> bool {
+    if ao < 0
+        || bo < 0
+        || ao as i64 + len as i64 > a.len() as i64
+        || bo as i64 + len as i64 > b.len() as i64
+    {
+        return false;
+    }
+    if len <= 0 {
+        return true;
+    }
+    let (x, y) = (
+        &a[ao as usize..(ao + len) as usize],
+        &b[bo as usize..(bo + len) as usize],
+    );
+    let (x, y) = (String::from_utf16_lossy(x), String::from_utf16_lossy(y));
+    if ignore_case {
+        x.to_lowercase() == y.to_lowercase() || x.to_uppercase() == y.to_uppercase()
+    } else {
+        x == y
     }
 }
 
@@ -685,7 +829,13 @@ fn map_method(obj: &Value, name: &str, args: &[Value]) -> Call {
             m.borrow()
                 .entries
                 .iter()
-                .map(|(k, v)| Value::Entry(std::rc::Rc::new((k.clone(), v.clone()))))
+                .map(|(k, v)| {
+                    Value::Entry(std::rc::Rc::new(super::value::EntryRef {
+                        key: k.clone(),
+                        value: std::cell::RefCell::new(v.clone()),
+                        map: m.clone(),
+                    }))
+                })
                 .collect(),
             false,
         )),
@@ -706,6 +856,36 @@ fn number_method(obj: &Value, name: &str, args: &[Value]) -> Call {
     let Some(n) = obj.as_number() else {
         return NoSuchMethod;
     };
+    // Static methods called through an instance (`$i.parseInt($s)`, `$i.valueOf($s)`).
+    if let [Value::Str(text)] = args {
+        let nfe = || {
+            threw(
+                obj,
+                name,
+                format!("java.lang.NumberFormatException: For input string: \"{text}\""),
+            )
+        };
+        let t = text.strip_prefix('+').unwrap_or(text);
+        match (obj, name) {
+            (Value::Int(_), "parseInt" | "valueOf" | "decode") => {
+                return t
+                    .parse::<i32>()
+                    .map_or_else(|_| nfe(), |i| Returned(Value::Int(i)));
+            }
+            (Value::Long(_), "parseLong" | "valueOf" | "decode") => {
+                return t
+                    .parse::<i64>()
+                    .map_or_else(|_| nfe(), |i| Returned(Value::Long(i)));
+            }
+            (Value::Double(_), "parseDouble" | "valueOf") => {
+                return t
+                    .trim()
+                    .parse::<f64>()
+                    .map_or_else(|_| nfe(), |d| Returned(Value::Double(d)));
+            }
+            _ => {}
+        }
+    }
     match (name, args) {
         ("intValue", []) => Returned(Value::Int(match n {
             super::value::Num::Double(d) => d as i32,
@@ -774,7 +954,9 @@ pub fn java_equals(a: &Value, b: &Value) -> bool {
                     .iter()
                     .all(|(k, v)| y.entries.get(k).is_some_and(|w| java_equals(v, w)))
         }
-        (Value::Entry(x), Value::Entry(y)) => x.0 == y.0 && java_equals(&x.1, &y.1),
+        (Value::Entry(x), Value::Entry(y)) => {
+            x.key == y.key && java_equals(&x.value.borrow(), &y.value.borrow())
+        }
         (Value::Class(x), Value::Class(y)) => x == y,
         (Value::Block(x), Value::Block(y)) => std::sync::Arc::ptr_eq(x, y),
         (Value::Input, Value::Input) | (Value::Util, Value::Util) => true,
@@ -809,6 +991,8 @@ fn java_hash(v: &Value) -> i32 {
         Value::Map(m) => m.borrow().entries.iter().fold(0i32, |h, (k, x)| {
             h.wrapping_add(java_hash(&k.0) ^ java_hash(x))
         }),
+        Value::Entry(e) => java_hash(&e.key.0) ^ java_hash(&e.value.borrow()),
+        Value::Null => 0,
         other => java_hash(&Value::string(other.java_string())),
     }
 }

@@ -207,6 +207,6 @@ fn limits(opts: &RenderOptions, foreach_max: Option<usize>) -> Limits {
 fn run(ev: &mut Evaluator, t: &Template, out: &mut String) -> Result<(), VtlError> {
     // `#stop`, and `#break` outside any loop, end the template; the output so far stands.
     match ev.block(&t.block, out)? {
-        Flow::Normal | Flow::Break | Flow::Stop => Ok(()),
+        Flow::Normal | Flow::Break(_) | Flow::Stop => Ok(()),
     }
 }

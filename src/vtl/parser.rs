@@ -151,8 +151,16 @@ impl<'s> Parser<'s> {
         let mut text = String::new();
         while let Some(c) = self.peek() {
             if (c == b' ' || c == b'\t' || c == b'#') && lexer::set_directive(self.rest()) > 0 {
+                let after_ref = text.is_empty() && matches!(nodes.last(), Some(Node::Ref(_)));
                 flush(&mut text, &mut nodes);
                 nodes.push(self.set()?);
+                if after_ref && self.peek() == Some(b'[') {
+                    // `$a #set($b = 1)[x]`: 1.7 resumes lexing as if inside `$a`, where `[`
+                    // opens an index, and fails.
+                    return Err(self
+                        .err(self.pos, "Encountered \"[\" right after a #set that follows a reference")
+                        .with_hint("Velocity 1.7 reads this [ as an index of the reference before the #set; put text or a newline between them, or write #[[[]]#"));
+                }
                 continue;
             }
             match c {
@@ -268,15 +276,31 @@ impl<'s> Parser<'s> {
                 nodes.push(Node::Ref(Box::new(r)));
             }
             None => {
-                // Not a reference: `$`, `$!`, `${` and the backslashes stay text.
+                // Not a reference: `$`, `${`, `$!{` and the backslashes stay text; a lone `$!`
+                // prints as `$` (1.7's lexer drops the `!`); at the very end it is an error.
+                let b = self.src.as_bytes();
                 let mut end = self.pos + 1;
-                if self.src.as_bytes().get(end) == Some(&b'!') {
+                let bang = b.get(end) == Some(&b'!');
+                if bang {
                     end += 1;
                 }
-                if self.src.as_bytes().get(end) == Some(&b'{') {
+                if end >= b.len() {
+                    return Err(self
+                        .err(end, "Lexical error: the template ends right after $")
+                        .with_hint(
+                            "to print a dollar sign at the very end, write ${esc.d} or #[[$]]#",
+                        ));
+                }
+                let brace = b.get(end) == Some(&b'{');
+                if brace {
                     end += 1;
                 }
-                text.push_str(&self.src[start..end]);
+                text.push_str(&self.src[start..self.pos + 1]);
+                if bang && brace {
+                    text.push_str("!{");
+                } else if brace {
+                    text.push('{');
+                }
                 self.pos = end;
             }
         }
@@ -299,6 +323,18 @@ impl<'s> Parser<'s> {
         let id = lexer::identifier(&self.src[p..]);
         if id == 0 {
             return Ok(None);
+        }
+        if matches!(&self.src[p..p + id], "true" | "false") {
+            // 1.7 lexes `true`/`false` after `$` as the boolean tokens: no such reference.
+            return Err(self
+                .err(
+                    dollar,
+                    format!(
+                        "${} is not a valid reference in Velocity 1.7",
+                        &self.src[p..p + id]
+                    ),
+                )
+                .with_hint("true and false are keywords; pick another variable name"));
         }
         self.enter(dollar)?;
         let root = self.src[p..p + id].to_string();
@@ -352,6 +388,7 @@ impl<'s> Parser<'s> {
             root,
             parts,
             quiet,
+            formal,
             backslashes,
             literal: self.src[dollar..self.pos].into(),
             pos: self.abs(dollar),
@@ -410,7 +447,6 @@ impl<'s> Parser<'s> {
         let open = self.pos;
         self.pos += 1;
         let mut args = Vec::new();
-        self.ws();
         if self.peek() == Some(b')') {
             self.pos += 1;
             return Ok(args);
@@ -475,6 +511,13 @@ impl<'s> Parser<'s> {
         let at = self.pos;
         let bs = self.rest().bytes().take_while(|b| *b == b'\\').count();
         self.pos += bs;
+        let after = &self.rest()[1..];
+        for (word, v) in [("true", true), ("false", false)] {
+            if after.starts_with(word) && lexer::identifier(after) == word.len() {
+                self.pos += 1 + word.len();
+                return Ok(Expr::Lit(Lit::Bool(v)));
+            }
+        }
         match self.reference(bs)? {
             Some(r) => Ok(Expr::Ref(Box::new(r))),
             None => Err(self.err(
@@ -540,17 +583,19 @@ impl<'s> Parser<'s> {
         let value = lexer::unquote(body, quote);
         if quote == '"' && (value.contains('$') || value.contains('#')) {
             let block = self.interpolated(&value, at + 1)?;
-            return Ok(Expr::Interp(Arc::new(block)));
+            return Ok(Expr::Interp(Arc::new(block), !value.contains("##")));
         }
         Ok(Expr::Lit(Lit::Str(value.into())))
     }
 
     fn interpolated(&mut self, value: &str, at: usize) -> PResult<Block> {
         self.enter(at)?;
-        // The text parsed is the unquoted value; positions map back to the string's start.
+        // 1.7 parses the value plus a space (so that a trailing `$` or `#` is text) and drops
+        // the last character of the output. Positions map back to the string's start.
+        let padded = format!("{value} ");
         let mut sub = Parser {
             full: self.full,
-            src: value,
+            src: &padded,
             base: self.abs(at),
             pos: 0,
             depth: self.depth,
@@ -701,7 +746,9 @@ impl<'s> Parser<'s> {
         }
         if let Some(comment) = rest.strip_prefix("#*") {
             // An unclosed comment runs to the end, as in 1.7.
-            self.pos += comment.find("*#").map_or(rest.len(), |e| 2 + e + 2);
+            let len = comment.find("*#").map_or(rest.len(), |e| 2 + e + 2);
+            self.comment_end_check(start, &rest[..len])?;
+            self.pos += len;
             return Ok(None);
         }
         if rest.starts_with("##") {
@@ -712,6 +759,7 @@ impl<'s> Parser<'s> {
                     i + 1
                 }
             });
+            self.comment_end_check(start, &rest[..line])?;
             self.pos += line;
             return Ok(None);
         }
@@ -719,6 +767,11 @@ impl<'s> Parser<'s> {
         let bw = lexer::bracketed_word(after);
         let w = if bw > 0 { bw } else { lexer::word(after) };
         if w == 0 {
+            if after.is_empty() {
+                return Err(self
+                    .err(start + 1, "Lexical error: the template ends right after #")
+                    .with_hint("to print # at the very end, write #[[#]]#"));
+            }
             text.push('#');
             self.pos += 1;
             return Ok(None);
@@ -755,6 +808,25 @@ impl<'s> Parser<'s> {
                 Ok(None)
             }
         }
+    }
+
+    /// 1.7's lexer still sees `#` and `$` inside comments (as the start of a longer token), so a
+    /// comment that reaches the end of the template right after one is a lexical error.
+    fn comment_end_check(&self, start: usize, comment: &str) -> PResult<()> {
+        if start + comment.len() == self.src.len()
+            && comment.len() > 2
+            && comment.ends_with(['#', '$'])
+        {
+            return Err(self
+                .err(
+                    self.src.len(),
+                    "Lexical error: the template ends inside a comment right after # or $",
+                )
+                .with_hint(
+                    "end the comment with a line break, or a space after the last character",
+                ));
+        }
+        Ok(())
     }
 
     fn eat_line_end(&mut self) {
@@ -916,11 +988,17 @@ impl<'s> Parser<'s> {
                 )))
             }
             "break" | "stop" => {
-                if has_paren {
-                    self.args(&format!("#{name}"), start)?;
-                }
+                let args = if has_paren {
+                    self.args(&format!("#{name}"), start)?
+                } else {
+                    Vec::new()
+                };
+                let scope = args.into_iter().next().map(|a| match a {
+                    DirArg::Expr(e) => e,
+                    DirArg::Word(w) => Expr::Lit(Lit::Str(w.into())),
+                });
                 Ok(Some(if name == "break" {
-                    Node::Break { pos }
+                    Node::Break { pos, scope }
                 } else {
                     Node::Stop { pos }
                 }))
@@ -979,10 +1057,19 @@ impl<'s> Parser<'s> {
                         DirArg::Word(w) => Expr::Lit(Lit::Str(w.into())),
                     })
                     .collect();
+                // `#@name(...)` is a block macro call: its body becomes `$bodyContent`.
+                let (name, body) = match name.strip_prefix('@') {
+                    Some(n) => {
+                        let body = self.block_until_end(&format!("#{name}"), start)?;
+                        (n.to_string(), Some(Arc::new(body)))
+                    }
+                    None => (name, None),
+                };
                 Ok(Some(Node::Call {
                     name,
                     args,
                     literal,
+                    body,
                     pos,
                 }))
             }
@@ -1026,6 +1113,28 @@ impl<'s> Parser<'s> {
             let w = lexer::word(self.rest());
             let word = &self.rest()[..w];
             if w > 0 && word != "true" && word != "false" {
+                // Bare words are arguments only where 1.7 allows them: `#foreach($x in ...)`,
+                // a `#macro` name, and calls of names that are not (yet) macros.
+                let i = args.len();
+                let name = what.trim_start_matches('#');
+                let allowed = match name {
+                    "foreach" => i == 1,
+                    "macro" => i == 0,
+                    "define" | "evaluate" | "include" | "parse" | "break" | "stop" | "literal" => {
+                        false
+                    }
+                    _ => !self.macros.contains_key(name),
+                };
+                if !allowed {
+                    let kind = if DIRECTIVES.contains(&name) {
+                        "directive"
+                    } else {
+                        "VM"
+                    };
+                    return Err(self
+                        .err(self.pos, format!("Invalid arg #{i} in {kind} {what}"))
+                        .with_hint("bare words are not values: quote strings (\"text\") and start variables with $"));
+                }
                 args.push(DirArg::Word(word.to_string()));
                 self.pos += w;
                 continue;
@@ -1053,12 +1162,9 @@ impl<'s> Parser<'s> {
                 None,
             ) if w == "in" && r.parts.is_empty() => (r.root.clone(), e),
             _ => {
-                return Err(self
-                    .err(
-                        start,
-                        "#foreach takes a variable, the word in, and what to loop over",
-                    )
-                    .with_hint("write #foreach($item in $list) ... #end"));
+                // Velocity 1.7 accepts it and renders nothing: keep the body parsed, drop it.
+                self.block_until_end("#foreach", start)?;
+                return Ok(Node::Text(String::new()));
             }
         };
         let body = self.block_until_end("#foreach", start)?;

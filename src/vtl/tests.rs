@@ -378,8 +378,13 @@ fn overrides_are_collected() {
 
 #[test]
 fn aws_limits_and_forbidden_directives() {
-    let r = aws("#foreach($i in [1..1500])#end$foreach", "");
-    assert_eq!(r.warnings.len(), 1);
+    let t = Template::parse("#foreach($i in [1..1001])#end").unwrap();
+    let e = render(&t, &Env::default(), &RenderOptions::default()).unwrap_err();
+    assert!(e.message.contains("API Gateway's limit is 1000"), "{e:?}");
+    assert_eq!(
+        aws("#foreach($i in [1..1000])#end$velocityCount", "").output,
+        ""
+    );
     let t = Template::parse("#include('x')").unwrap();
     let e = render(&t, &Env::default(), &RenderOptions::default()).unwrap_err();
     assert!(e.message.contains("not supported"), "{e:?}");

@@ -25,7 +25,7 @@ pub enum Value {
     Str(Rc<str>),
     List(Rc<RefCell<JList>>),
     Map(Rc<RefCell<JMap>>),
-    Entry(Rc<(Key, Value)>),
+    Entry(Rc<EntryRef>),
     /// `String[]` (from `split`), printed by Java as `[Ljava.lang.String;@hash`.
     Array(Rc<Vec<Value>>),
     /// A `#define` block: renders its body when printed.
@@ -54,9 +54,19 @@ pub struct JMap {
     pub entries: IndexMap<Key, Value>,
 }
 
+/// A `Map.Entry` from `entrySet()`: `setValue` writes through to the map.
+#[derive(Debug, Clone)]
+pub struct EntryRef {
+    pub key: Key,
+    pub value: RefCell<Value>,
+    pub map: Rc<RefCell<JMap>>,
+}
+
 /// What `$foreach` exposes.
 #[derive(Debug, Clone)]
 pub struct LoopInfo {
+    /// Which `#foreach` run this is (for `#break($foreach.parent)`).
+    pub id: u64,
     pub index: usize,
     pub has_next: bool,
     pub parent: Option<Value>,
@@ -325,9 +335,9 @@ fn write_java(v: &Value, out: &mut String, depth: usize) {
             out.push('}');
         }
         Value::Entry(e) => {
-            write_java(&e.0.0, out, depth + 1);
+            write_java(&e.key.0, out, depth + 1);
             out.push('=');
-            write_java(&e.1, out, depth + 1);
+            write_java(&e.value.borrow(), out, depth + 1);
         }
         Value::Array(a) => {
             let _ = write!(

@@ -586,7 +586,7 @@ impl<'a> Evaluator<'a> {
             Value::Map(m) => m.borrow().entries.values().cloned().collect(),
             _ => Vec::new(),
         };
-        let note = match &coll {
+        let mut note = match &coll {
             Value::Null => Some("nothing to iterate: null".to_string()),
             Value::List(_) | Value::Array(_) | Value::Map(_) => None,
             other => Some(format!("{} is not iterable", other.kind())),
@@ -606,10 +606,14 @@ impl<'a> Evaluator<'a> {
             if let Some(max) = self.limits.foreach_max
                 && i >= max
             {
-                self.restore(saved);
-                return Err(self
-                    .err(pos, format!("#foreach iterated more than {max} times over {n} items: API Gateway's limit is {max} iterations per loop"))
-                    .with_hint("select fewer items (a JSONPath filter or slice such as $.items[0:1000]) before looping"));
+                // Velocity's `directive.foreach.maxloops`: the loop just stops.
+                let w = format!(
+                    "#foreach stopped after {max} iterations (API Gateway's limit per loop); {} of {n} items were not visited",
+                    n - max
+                );
+                note = Some(w.clone());
+                self.warnings.push(w);
+                break;
             }
             self.step(pos)?;
             if item.is_null() {

@@ -53,6 +53,11 @@ thread_local! {
     static WALL_CAP: Cell<Duration> = const { Cell::new(WALL_CLOCK_CAP) };
 }
 
+/// Drops this thread's warm engine: the next invocation starts a new QuickJS runtime.
+pub fn discard_engine() {
+    POOL.with(|p| p.borrow_mut().take());
+}
+
 /// Sets this thread's real-time budget (default [`WALL_CLOCK_CAP`]).
 pub fn set_wall_clock_cap(cap: Duration) {
     WALL_CAP.with(|c| c.set(cap));
@@ -1083,6 +1088,89 @@ mod tests {
             inv.error_message()
                 .unwrap()
                 .contains("only on nodejs runtimes")
+        );
+    }
+
+    #[test]
+    fn node_details_of_stacks_and_console() {
+        let sub = run(
+            "class ValidationError extends Error {\n  constructor(m) { super(m); this.name = 'ValidationError'; }\n}\nexports.handler = async () => { throw new ValidationError('bad input'); };",
+        );
+        assert_eq!(
+            trace(&sub)[1],
+            "    at new ValidationError (/var/task/index.js:2:26)"
+        );
+        let named = run(
+            "async function main(event) { throw new Error('named'); }\nexports.handler = main;",
+        );
+        assert_eq!(
+            trace(&named)[1],
+            "    at Runtime.main [as handler] (/var/task/index.js:1:36)"
+        );
+        let timer = run(
+            "exports.handler = (e, c, cb) => { setTimeout(() => { throw new Error('in timer'); }, 5); };",
+        );
+        assert_eq!(
+            trace(&timer)[1..],
+            [
+                "    at Timeout._onTimeout (/var/task/index.js:1:60)",
+                "    at listOnTimeout (node:internal/timers:573:17)",
+                "    at process.processTimers (node:internal/timers:514:7)"
+            ]
+        );
+        let arrays = run(
+            "exports.handler = async () => { console.log([1, 2, 3, 4, 5, 6, 7, 8]); console.log({nested: {a: {b: {c: 1}}}}); };",
+        );
+        let lines: Vec<&str> = arrays
+            .logs
+            .iter()
+            .map(|l| l.rsplit('\t').next().unwrap())
+            .collect();
+        assert_eq!(lines[1..5], ["[", "  1, 2, 3, 4,", "  5, 6, 7, 8", "]"]);
+        assert_eq!(lines[5], "{ nested: { a: { b: [Object] } } }");
+    }
+
+    #[test]
+    fn json_parse_errors_read_as_in_node() {
+        for (input, want) in [
+            (
+                "hello",
+                r#"Unexpected token 'h', "hello" is not valid JSON"#,
+            ),
+            ("", "Unexpected end of JSON input"),
+            ("undefined", r#""undefined" is not valid JSON"#),
+            (
+                "{bad",
+                "Expected property name or '}' in JSON at position 1",
+            ),
+            (
+                r#"{"a":1,}"#,
+                "Expected double-quoted property name in JSON at position 7",
+            ),
+            (
+                "[1 2]",
+                "Expected ',' or ']' after array element in JSON at position 3",
+            ),
+            (
+                "{} x",
+                "Unexpected non-whitespace character after JSON at position 3",
+            ),
+            (
+                "name=Tom&age=3&city=Paris",
+                r#"Unexpected token 'a', "name=Tom&ag"... is not valid JSON"#,
+            ),
+        ] {
+            let code = format!(
+                "exports.handler = async () => JSON.parse({});",
+                serde_json::to_string(input).unwrap()
+            );
+            let inv = run(&code);
+            assert_eq!(payload(&inv)["errorMessage"], want, "{input}");
+            assert_eq!(payload(&inv)["errorType"], "SyntaxError");
+        }
+        assert_eq!(
+            run("exports.handler = async () => JSON.parse('{\"a\": [1]}');").payload,
+            r#"{"a":[1]}"#
         );
     }
 }

@@ -142,6 +142,7 @@
       } else if (outermost && phase !== null && phase !== 'invoke' && name === '<anonymous>') {
         name = OUTER_NAME[phase];
       }
+      if (classNames.has(name)) name = `new ${name}`;
       const where = `${TASK_FILE}:${f.line}:${f.col}`;
       out.push(name === '<anonymous>' ? `    at ${where}` : `    at ${name} (${where})`);
     });
@@ -150,6 +151,8 @@
   }
   // QuickJS points at the constructor in `new X(...)`; V8 points at `new`.
   const sourceLines = String(config.source).split('\n');
+  // V8 names constructor frames `new X`; QuickJS just `X`.
+  const classNames = new Set(Array.from(String(config.source).matchAll(/\bclass\s+([A-Za-z_$][\w$]*)/g), (m) => m[1]));
   function v8Column(line, col) {
     const before = (sourceLines[line - 1] || '').slice(0, col - 1);
     const m = /new\s+$/.exec(before);
@@ -220,6 +223,127 @@
   ];
   function runtimeError(type, message, frames) {
     return { errorType: type, errorMessage: message, trace: [`${type}: ${message}`.split('\n'), frames].flat() };
+  }
+
+  // ---- JSON.parse with V8's error messages (a handler parsing a bad body is a classic) -------
+  const realJsonParse = JSON.parse;
+  JSON.parse = function parse(text, reviver) {
+    try {
+      return realJsonParse(text, reviver);
+    } catch (e) {
+      if (!(e instanceof SyntaxError)) throw e;
+      throw new SyntaxError(v8JsonError(String(text)));
+    }
+  };
+  function v8JsonError(src) {
+    if (['undefined', 'NaN', 'Infinity', '[object Object]'].includes(src)) return `"${src}" is not valid JSON`;
+    const found = jsonFault(src);
+    if (found.end) return 'Unexpected end of JSON input';
+    if (found.message && found.message.endsWith('after JSON')) return `${found.message} at position ${found.pos}`;
+    if (found.message) return `${found.message} in JSON at position ${found.pos}`;
+    const token = src[found.pos];
+    let ctxText;
+    if (src.length < 21) ctxText = `"${src}"`;
+    else {
+      const from = Math.max(0, found.pos - 10);
+      const to = Math.min(src.length, found.pos + 10);
+      ctxText = `${from > 0 ? '...' : ''}"${src.slice(from, to)}"${to < src.length ? '...' : ''}`;
+    }
+    return `Unexpected token '${token}', ${ctxText} is not valid JSON`;
+  }
+  // Where a JSON text first goes wrong, and how V8 words it.
+  function jsonFault(src) {
+    let i = 0;
+    const ws = () => { while (i < src.length && ' \t\n\r'.includes(src[i])) i++; };
+    const fail = (message) => { throw { pos: i, message }; };
+    const end = () => { if (i >= src.length) throw { end: true }; };
+    function value() {
+      ws(); end();
+      const c = src[i];
+      if (c === '{') return object();
+      if (c === '[') return array();
+      if (c === '"') return string();
+      if (c === '-' || (c >= '0' && c <= '9')) return number();
+      // A literal fails at its first wrong character (`nope` at the `o`).
+      const word = { t: 'true', f: 'false', n: 'null' }[c];
+      if (word !== undefined) {
+        for (const expected of word) {
+          end();
+          if (src[i] !== expected) fail();
+          i++;
+        }
+        return;
+      }
+      fail();
+    }
+    function object() {
+      i++; ws(); end();
+      if (src[i] === '}') { i++; return; }
+      for (;;) {
+        ws(); end();
+        if (src[i] !== '"') fail(src[i - 1] === ',' || /,\s*$/.test(src.slice(0, i)) ? "Expected double-quoted property name" : "Expected property name or '}'");
+        string(); ws(); end();
+        if (src[i] !== ':') fail("Expected ':' after property name");
+        i++; value(); ws(); end();
+        if (src[i] === '}') { i++; return; }
+        if (src[i] !== ',') fail("Expected ',' or '}' after property value");
+        i++;
+      }
+    }
+    function array() {
+      i++; ws(); end();
+      if (src[i] === ']') { i++; return; }
+      for (;;) {
+        value(); ws(); end();
+        if (src[i] === ']') { i++; return; }
+        if (src[i] !== ',') fail("Expected ',' or ']' after array element");
+        i++;
+      }
+    }
+    function string() {
+      const start = i;
+      i++;
+      for (;;) {
+        if (i >= src.length) { i = start; fail('Unterminated string'); }
+        const c = src[i];
+        if (c === '"') { i++; return; }
+        if (c < ' ') fail('Bad control character in string literal');
+        if (c === '\\') {
+          i++;
+          if (i >= src.length) { i = start; fail('Unterminated string'); }
+          if (src[i] === 'u') {
+            if (!/^[0-9a-fA-F]{4}$/.test(src.slice(i + 1, i + 5))) fail('Bad Unicode escape');
+            i += 4;
+          } else if (!'"\\/bfnrt'.includes(src[i])) fail('Bad escaped character');
+        }
+        i++;
+      }
+    }
+    function number() {
+      if (src[i] === '-') i++;
+      end();
+      if (src[i] === '0') i++;
+      else if (src[i] >= '1' && src[i] <= '9') while (src[i] >= '0' && src[i] <= '9') i++;
+      else fail('No number after minus sign');
+      if (src[i] === '.') {
+        i++;
+        if (!(src[i] >= '0' && src[i] <= '9')) { end(); fail('Unterminated fractional number'); }
+        while (src[i] >= '0' && src[i] <= '9') i++;
+      }
+      if (src[i] === 'e' || src[i] === 'E') {
+        i++;
+        if (src[i] === '+' || src[i] === '-') i++;
+        if (!(src[i] >= '0' && src[i] <= '9')) { end(); fail('Exponent part is missing a number'); }
+        while (src[i] >= '0' && src[i] <= '9') i++;
+      }
+    }
+    try {
+      value(); ws();
+      if (i < src.length) fail('Unexpected non-whitespace character after JSON');
+      return { pos: 0 };
+    } catch (f) {
+      return f;
+    }
   }
 
   // ---- util.format / util.inspect (Node's console formatting) ---------------------------------
@@ -306,13 +430,63 @@
     const nestedBelow = ctx.nested;
     ctx.nested = Math.max(ctx.nested, 0) + 1;
     if (entries.length === 0) return `${prefix}${braces[0]}${braces[1]}`;
-    const start = entries.length + ctx.indent + braces[0].length + prefix.length + 10;
-    const total = entries.reduce((n, e) => n + e.length, start);
-    if (nestedBelow < 3 && total <= 80 && !entries.some((e) => e.includes('\n'))) {
-      return `${prefix}${braces[0]} ${entries.join(', ')} ${braces[1]}`;
+    let output = entries;
+    if (isArray && entries.length > 6) output = groupArrayElements(ctx, entries, v);
+    if (output === entries) {
+      const start = entries.length + ctx.indent + braces[0].length + prefix.length + 10;
+      const total = entries.reduce((n, e) => n + e.length, start);
+      if (nestedBelow < 3 && total <= 80 && !entries.some((e) => e.includes('\n'))) {
+        return `${prefix}${braces[0]} ${entries.join(', ')} ${braces[1]}`;
+      }
     }
     const pad2 = '\n' + ' '.repeat(ctx.indent);
-    return `${prefix}${braces[0]}${pad2}  ${entries.join(`,${pad2}  `)}${pad2}${braces[1]}`;
+    return `${prefix}${braces[0]}${pad2}  ${output.join(`,${pad2}  `)}${pad2}${braces[1]}`;
+  }
+  // Node prints long arrays of short items in aligned columns (numbers right-aligned).
+  function groupArrayElements(ctx, output, value) {
+    let totalLength = 0;
+    let maxLength = 0;
+    const more = output.length > 0 && output[output.length - 1].startsWith('... ') ? 1 : 0;
+    const count = output.length - more;
+    const lengths = [];
+    for (let i = 0; i < count; i++) {
+      const len = output[i].length;
+      lengths.push(len);
+      totalLength += len + 2;
+      if (maxLength < len) maxLength = len;
+    }
+    const actualMax = maxLength + 2;
+    if (!(actualMax * 3 + ctx.indent < 80 && (totalLength / actualMax > 5 || maxLength <= 6))) return output;
+    const averageBias = Math.sqrt(actualMax - totalLength / output.length);
+    const biasedMax = Math.max(actualMax - 3 - averageBias, 1);
+    const columns = Math.min(
+      Math.round(Math.sqrt(2.5 * biasedMax * count) / biasedMax),
+      Math.floor((80 - ctx.indent) / actualMax),
+      12,
+      15,
+    );
+    if (columns <= 1) return output;
+    const widths = [];
+    for (let i = 0; i < columns; i++) {
+      let w = 0;
+      for (let j = i; j < count; j += columns) if (lengths[j] > w) w = lengths[j];
+      widths.push(w + 2);
+    }
+    const numeric = Array.prototype.every.call(value, (x) => typeof x === 'number' || typeof x === 'bigint');
+    const rows = [];
+    for (let i = 0; i < count; i += columns) {
+      const max = Math.min(i + columns, count);
+      let row = '';
+      let j = i;
+      for (; j < max - 1; j++) {
+        const cell = `${output[j]}, `;
+        row += numeric ? cell.padStart(widths[j - i], ' ') : cell.padEnd(widths[j - i], ' ');
+      }
+      row += numeric ? output[j].padStart(widths[j - i] - 2, ' ') : output[j];
+      rows.push(row);
+    }
+    if (more) rows.push(output[count]);
+    return rows;
   }
   function format(...args) {
     let out = '';

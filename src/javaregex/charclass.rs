@@ -106,19 +106,22 @@ pub(crate) fn predefined(letter: char, unicode_classes: bool) -> Set {
 
 /// Java's Unicode word class (`\w` under UNICODE_CHARACTER_CLASS).
 fn word() -> Set {
-    unicode_known(r"[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]")
+    unicode_known(WORD)
 }
 
 /// What Java 17's `\b` counts as a word character without UNICODE_CHARACTER_CLASS:
 /// `Character.isLetterOrDigit(ch) || ch == '_'` (non-spacing marks after a base character count
-/// too; they are included here unconditionally).
-pub(crate) fn boundary_word(unicode_classes: bool) -> Set {
+/// too; they are included here unconditionally). Returned as class syntax, not expanded: it
+/// appears four times in every `\b` and the named form keeps the compiled pattern small.
+pub(crate) fn boundary_word(unicode_classes: bool) -> &'static str {
     if unicode_classes {
-        word()
+        WORD
     } else {
-        unicode_known(r"[\p{L}\p{Nd}_\p{Mn}]")
+        r"[\p{L}\p{Nd}_\p{Mn}]"
     }
 }
+
+const WORD: &str = r"[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]";
 
 /// `\p{name}` as `Pattern` resolves it (Java 17 `Pattern.family` / `CharPredicates`).
 /// `case_insensitive` selects Java's CI variants of the case properties.

@@ -384,6 +384,24 @@ mod tests {
         assert_eq!(re.matches(&text), Err(MatchError::TooExpensive));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        /// Any pattern either compiles or gets a Java-style error; nothing panics, nothing hangs.
+        #[test]
+        fn arbitrary_patterns_never_panic(
+            p in r"[abk\\()\[\]{}*+?|^$.&:0-9pPQEkbBdDwWsSxuc<>=!#,{} \n-]{0,14}",
+            t in r"[abk01\n\r -]{0,8}",
+        ) {
+            if let Ok(re) = JavaRegex::new(&p) {
+                let _ = re.matches(&t);
+                let _ = re.find_all(&t);
+                let _ = re.split(&t, 0);
+                let _ = re.replace_all(&t, "$0");
+            }
+            let _ = crate::selection::explain(&p, &t);
+        }
+    }
+
     #[test]
     fn find_all_follows_java_iteration() {
         let re = JavaRegex::new("a*").unwrap();

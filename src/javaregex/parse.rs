@@ -535,7 +535,7 @@ impl<'a> Parser<'a> {
 
     /// `\b` / `\B` with Java 17's notion of a word character.
     fn boundary(&self, negated: bool) -> String {
-        let w = cc::emit(&cc::boundary_word(self.has(UNICODE_CHARACTER_CLASS)));
+        let w = cc::boundary_word(self.has(UNICODE_CHARACTER_CLASS));
         if negated {
             format!("(?:(?<={w})(?={w})|(?<!{w})(?!{w}))")
         } else {

@@ -1,0 +1,784 @@
+//! `draw`: the whole screen from the state, nothing else. Every value on the right comes from
+//! the evaluation's trace; this module only lays it out and colours it.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui_textarea::TextArea;
+
+use super::derived::{Shown, mode_index};
+use super::highlight::{self, Lang};
+use super::keymap::{self, KEYMAP};
+use super::layout::{self, Areas, MIN_HEIGHT, MIN_WIDTH};
+use super::lessons;
+use super::state::{Column, Editor, InputError, Overlay, Pane, Severity, State, TemplateTarget};
+use super::text::{char_width, fit, reason_phrase, visible_lines, wrap};
+use super::theme::{Role, Theme};
+use super::update::scroll_slot;
+use crate::trace::{Mode, ModeResult};
+
+pub fn draw(s: &State, f: &mut Frame) {
+    let area = f.area();
+    let areas = layout::build(area, s);
+    if areas.too_small {
+        return too_small(f, area);
+    }
+    header(s, f, areas.header);
+    tabs(s, f, &areas);
+    for (pane, rect) in &areas.panes {
+        draw_pane(s, f, *pane, *rect);
+    }
+    status_line(s, f, areas.status);
+    key_bar(s, f, areas.keybar);
+    overlay(s, f, area);
+}
+
+fn too_small(f: &mut Frame, area: Rect) {
+    let msg = format!(
+        "terminal too small: {}×{} (apigw-lab needs {MIN_WIDTH}×{MIN_HEIGHT})",
+        area.width, area.height
+    );
+    let y = area.height / 2;
+    let rect = Rect { x: area.x, y: area.y + y, width: area.width, height: area.height - y };
+    f.render_widget(Paragraph::new(msg).alignment(Alignment::Center).wrap(Wrap { trim: true }), rect);
+}
+
+fn header(s: &State, f: &mut Frame, area: Rect) {
+    let t = s.theme;
+    let mut spans = vec![Span::styled(" apigw-lab ", t.style(Role::Title)), Span::raw("─ ")];
+    let name = match &s.path {
+        Some(p) => p.display().to_string(),
+        None => s.origin.clone(),
+    };
+    spans.push(Span::styled(name, t.style(Role::Text)));
+    if s.dirty() {
+        spans.push(Span::styled(" ● edited", t.style(Role::Warning)));
+    }
+    spans.push(Span::raw(" ─ "));
+    spans.push(Span::styled(fit(&s.scenario.title, 60), t.style(Role::Muted)));
+    if let Some(l) = &s.lesson {
+        let (mark, role) = if s.expect_failures.is_empty() && !s.stale && s.eval.is_some() {
+            ("✓ solved", Role::Ok)
+        } else if l.solved {
+            ("✓ solved before", Role::Ok)
+        } else {
+            ("goal not met yet", Role::Warning)
+        };
+        spans.push(Span::raw(" ─ "));
+        spans.push(Span::styled(mark, t.style(role)));
+    }
+    let right = format!(" focus: {} ", s.mode.label());
+    let left_w: usize = spans.iter().map(|sp| sp.width()).sum();
+    let pad = (area.width as usize).saturating_sub(left_w + right.chars().count());
+    spans.push(Span::styled("─".repeat(pad), t.style(Role::Border)));
+    spans.push(Span::styled(right, t.style(Role::Focus)));
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn tabs(s: &State, f: &mut Frame, areas: &Areas) {
+    let t = s.theme;
+    let shown: Vec<Pane> = areas.panes.iter().map(|(p, _)| *p).collect();
+    for (pane, rect) in &areas.tabs {
+        let style = if s.focus == *pane {
+            t.style(Role::Focus).add_modifier(Modifier::REVERSED)
+        } else if shown.contains(pane) {
+            t.style(Role::Focus)
+        } else {
+            t.style(Role::Muted)
+        };
+        f.render_widget(Paragraph::new(format!(" {} ", pane.tab())).style(style), *rect);
+    }
+}
+
+fn pane_title(s: &State, pane: Pane) -> Vec<Span<'static>> {
+    let t = s.theme;
+    let mut v = vec![Span::raw(format!(" {} ", pane.title()))];
+    let mut extra = |text: String, role: Role| {
+        v.push(Span::styled("· ", t.style(Role::Border)));
+        v.push(Span::styled(format!("{text} "), t.style(role)));
+    };
+    match pane {
+        Pane::Handler => {
+            extra(s.scenario.handler.runtime.clone(), Role::Text);
+            extra(s.handler_kind.name().to_string(), Role::Accent);
+            if let Some(Some(et)) = s.scenario.handler.throws.as_ref().map(|x| x.error_type.clone()) {
+                extra(et, Role::Muted);
+            }
+        }
+        Pane::Template => {
+            let (types, ct) = s.template_types();
+            let target = match s.template_target {
+                TemplateTarget::Request => "request".to_string(),
+                TemplateTarget::Response => s.selected_status().unwrap_or_else(|| "—".into()),
+            };
+            extra(target, Role::Text);
+            if let Some(ct) = ct {
+                let n = if types.len() > 1 { format!(" ({}/{})", s.content_type + 1, types.len()) } else { String::new() };
+                extra(format!("{ct}{n}"), Role::Accent);
+            }
+        }
+        Pane::Output => {
+            if let Some(inv) = s.eval.as_ref().and_then(|e| e.mode(Mode::Custom).invocation.as_ref()) {
+                match &inv.function_error {
+                    Some(fe) => extra(format!("X-Amz-Function-Error: {fe}"), Role::Error),
+                    None => extra("no function error".into(), Role::Ok),
+                }
+            }
+        }
+        Pane::Log => extra(s.mode.label().to_string(), Role::Accent),
+        Pane::Selection => extra("custom integration".into(), Role::Muted),
+        _ => {}
+    }
+    v
+}
+
+fn draw_pane(s: &State, f: &mut Frame, pane: Pane, rect: Rect) {
+    let t = s.theme;
+    let focused = s.focus == pane;
+    let has_error = s.errors().any(|e| e.pane == pane);
+    let border = if has_error {
+        t.style(Role::Error)
+    } else if focused {
+        t.style(Role::Focus)
+    } else {
+        t.style(Role::Border)
+    };
+    let block = Block::bordered().border_style(border).title(Line::from(pane_title(s, pane)));
+    let inner = block.inner(rect);
+    f.render_widget(block, rect);
+    if inner.width == 0 || inner.height == 0 {
+        return;
+    }
+    match pane {
+        Pane::Handler | Pane::Request | Pane::Methods => {
+            let e = pane.editor().expect("editor pane");
+            editor(s, f.buffer_mut(), e, inner);
+        }
+        Pane::Template => template_pane(s, f, inner),
+        Pane::Integration => table(s, f, inner),
+        _ => {
+            let lines = result_lines(s, pane, inner.width as usize);
+            let scroll = s.scroll[scroll_slot(pane)].min(lines.len().saturating_sub(1) as u16);
+            if pane == Pane::Responses {
+                responses(s, f, inner, scroll);
+            } else {
+                f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+            }
+            if s.stale && pane != Pane::Lesson {
+                f.buffer_mut().set_style(inner, Style::default().add_modifier(Modifier::DIM));
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- editors
+
+fn editor(s: &State, buf: &mut Buffer, e: Editor, area: Rect) {
+    let ta: &TextArea = s.editor(e);
+    ratatui::widgets::Widget::render(ta, area, buf);
+    let errors: Vec<&InputError> = s.errors().filter(|x| x.pane == e.pane()).collect();
+    paint(s.theme, buf, area, ta, s.lang(e), &errors);
+}
+
+/// Colours the visible lines of an editor the textarea has drawn: syntax roles and error marks.
+fn paint(t: Theme, buf: &mut Buffer, area: Rect, ta: &TextArea, lang: Lang, errors: &[&InputError]) {
+    let (top, left) = ta.scroll_offset();
+    let (top, left) = (top as usize, left as usize);
+    let lnw = ta.line_number_width() as usize;
+    let lines = ta.lines();
+    let height = area.height as usize;
+    let roles = highlight::highlight(lang, lines, top, height);
+    let tab = ta.tab_length().max(1) as usize;
+    for (i, line) in lines.iter().enumerate().skip(top).take(height) {
+        let y = area.y + (i - top) as u16;
+        let line_roles = roles.get(i - top).map(Vec::as_slice).unwrap_or(&[]);
+        let error_at = errors.iter().find(|x| x.line == i).map(|x| x.column);
+        if error_at.is_some() {
+            for x in area.x..area.x + (lnw as u16).min(area.width) {
+                buf[(x, y)].set_style(t.style(Role::Error).add_modifier(Modifier::BOLD));
+            }
+        }
+        let mut col = 0usize;
+        for (byte, c) in line.char_indices() {
+            let w = char_width(c, col, tab);
+            let role = line_roles.iter().find(|(r, _)| r.contains(&byte)).map(|(_, role)| *role);
+            let bad = error_at.is_some_and(|at| col >= at);
+            if col >= left {
+                let x = lnw + col - left;
+                if x < area.width as usize {
+                    let cell = &mut buf[(area.x + x as u16, y)];
+                    if !cell.modifier.contains(Modifier::REVERSED) {
+                        if bad {
+                            cell.set_style(t.style(Role::Error).add_modifier(Modifier::UNDERLINED));
+                        } else if let Some(role) = role {
+                            if let Some(fg) = t.style(role).fg {
+                                cell.set_fg(fg);
+                            }
+                            cell.modifier |= t.style(role).add_modifier;
+                        }
+                    }
+                }
+            }
+            col += w;
+        }
+    }
+}
+
+fn template_pane(s: &State, f: &mut Frame, inner: Rect) {
+    let inspect = inspector_lines(s, inner.width as usize);
+    let h = if s.focus == Pane::Template && !inspect.is_empty() && inner.height > 6 {
+        (inspect.len() as u16 + 1).min(inner.height / 2)
+    } else {
+        0
+    };
+    let [edit, insp] = Layout::vertical([Constraint::Min(1), Constraint::Length(h)]).areas(inner);
+    editor(s, f.buffer_mut(), Editor::Template, edit);
+    if h > 0 {
+        let mut lines = vec![Line::styled("─".repeat(insp.width as usize), s.theme.style(Role::Border))];
+        lines.extend(inspect);
+        f.render_widget(Paragraph::new(lines), insp);
+    }
+}
+
+/// What the template inspector shows for the cursor position: the Velocity engine's
+/// inspections of the last evaluation that cover the cursor.
+fn inspector_lines(s: &State, width: usize) -> Vec<Line<'static>> {
+    let Some(r) = s.focused_result() else { return Vec::new() };
+    let (_, ct) = s.template_types();
+    let role = match s.template_target {
+        TemplateTarget::Request => crate::trace::TemplateRole::Request,
+        TemplateTarget::Response => crate::trace::TemplateRole::Response(s.selected_status().unwrap_or_default()),
+    };
+    let Some(run) = r.templates.iter().find(|t| t.role == role && Some(&t.content_type) == ct.as_ref()) else {
+        let what = if s.eval.is_some() { "not rendered in this mode's last evaluation" } else { "no evaluation yet" };
+        return vec![Line::styled(format!("▏template {what}"), s.theme.style(Role::Muted))];
+    };
+    let ratatui_textarea::DataCursor(row, col) = s.editor(Editor::Template).cursor();
+    let mut out = Vec::new();
+    match &run.outcome {
+        Ok(text) => {
+            let first = text.lines().next().unwrap_or("");
+            out.push(Line::styled(fit(&format!("▏rendered: {first}"), width), s.theme.style(Role::Muted)));
+        }
+        Err(e) => out.push(Line::styled(
+            fit(&format!("▏error {}:{}: {}", e.line, e.column, e.message), width),
+            s.theme.style(Role::Error),
+        )),
+    }
+    let here: Vec<_> = run
+        .inspections
+        .iter()
+        .filter(|i| i.line == row + 1 && i.column <= col + 1)
+        .collect();
+    for i in here.iter().rev().take(3) {
+        out.push(Line::from(fit(&format!("▏{}:{}", i.line, i.column), width)));
+    }
+    out
+}
+
+// ---------------------------------------------------------------- integration responses
+
+fn table(s: &State, f: &mut Frame, area: Rect) {
+    let t = s.theme;
+    let w = area.width as usize;
+    let chosen = selected_response(s);
+    let tmpl_w = 16.min(w / 4);
+    let param_w = 18.min(w / 5);
+    let pat_w = w.saturating_sub(2 + 7 + tmpl_w + param_w + 3).max(4);
+    let mut lines = vec![Line::styled(
+        format!("  {:<7}{:<pat_w$} {:<tmpl_w$} {}", "status", "selectionPattern", "templates", "parameters"),
+        t.style(Role::Muted),
+    )];
+    let focused = s.focus == Pane::Integration;
+    let errors: Vec<&InputError> = s.errors().filter(|e| e.pane == Pane::Integration).collect();
+    for (i, (status, r)) in s.scenario.integration.integration_responses.iter().enumerate() {
+        let sel = i == s.row;
+        let marker = if chosen.as_deref() == Some(status.as_str()) { "→ " } else if sel { "▸ " } else { "  " };
+        let pattern = match &r.selection_pattern {
+            None => "(default)".to_string(),
+            Some(p) if p.is_empty() => "(default: \"\")".to_string(),
+            Some(p) => visible_lines(p).concat(),
+        };
+        let templates = if r.response_templates.is_empty() {
+            "—".to_string()
+        } else {
+            r.response_templates.keys().map(|k| k.rsplit('/').next().unwrap_or(k)).collect::<Vec<_>>().join(",")
+        };
+        let params = if r.response_parameters.is_empty() {
+            "—".to_string()
+        } else {
+            r.response_parameters
+                .iter()
+                .map(|(k, v)| format!("{}={v}", k.rsplit('.').next().unwrap_or(k)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let cell = |col: Column, text: String, width: usize| {
+            let text = format!("{:<width$}", fit(&text, width));
+            let mut style = if col == Column::Pattern && r.is_default() { t.style(Role::Muted) } else { t.style(Role::Text) };
+            if sel && focused && s.column == col {
+                style = style.add_modifier(Modifier::REVERSED);
+            } else if sel {
+                style = style.add_modifier(Modifier::BOLD);
+            }
+            Span::styled(text, style)
+        };
+        let marker_role = if chosen.as_deref() == Some(status.as_str()) { Role::Ok } else { Role::Focus };
+        lines.push(Line::from(vec![
+            Span::styled(marker, t.style(marker_role)),
+            cell(Column::Status, status.clone(), 6),
+            Span::raw(" "),
+            cell(Column::Pattern, pattern, pat_w),
+            Span::raw(" "),
+            cell(Column::Templates, templates, tmpl_w),
+            Span::raw(" "),
+            cell(Column::Parameters, params, param_w),
+        ]));
+    }
+    if s.scenario.integration.integration_responses.is_empty() {
+        lines.push(Line::styled("  (no integration responses: a to add one)", t.style(Role::Muted)));
+    }
+    lines.push(Line::styled("  + a: add response", t.style(Role::Muted)));
+    for e in errors {
+        for l in wrap(&format!("✗ {}", e.message), w) {
+            lines.push(Line::styled(l, t.style(Role::Error)));
+        }
+    }
+    let visible = area.height as usize;
+    let scroll = (s.row + 2).saturating_sub(visible.saturating_sub(1)) as u16;
+    f.render_widget(Paragraph::new(lines).scroll((scroll.min(s.row as u16), 0)), area);
+}
+
+/// The integration response the custom integration chose, from the trace.
+fn selected_response(s: &State) -> Option<String> {
+    let e = s.eval.as_ref()?;
+    e.mode(Mode::Custom).steps.iter().find(|st| st.stage == crate::trace::Stage::Selection)?;
+    None
+}
+
+// ---------------------------------------------------------------- result panes
+
+fn result_lines(s: &State, pane: Pane, width: usize) -> Vec<Line<'static>> {
+    let Some(eval) = &s.eval else {
+        let msg = if s.form_errors.is_empty() { "evaluating…" } else { "fix the marked input to see results" };
+        return vec![Line::styled(msg, s.theme.style(Role::Muted))];
+    };
+    match pane {
+        Pane::Output => output_lines(s, width),
+        Pane::Selection => selection_lines(s, eval.mode(Mode::Custom), width),
+        Pane::Log => log_lines(s, eval.mode(s.mode), width),
+        Pane::Lesson => lesson_lines(s, width),
+        _ => Vec::new(),
+    }
+}
+
+fn shown_lines(t: Theme, shown: &Shown, first: usize, count: usize) -> Vec<Line<'static>> {
+    let roles = highlight::highlight(shown.lang(), &shown.lines, first, count);
+    shown
+        .lines
+        .iter()
+        .skip(first)
+        .take(count)
+        .zip(roles)
+        .map(|(line, ranges)| {
+            let mut spans = Vec::new();
+            let mut at = 0;
+            for (r, role) in ranges {
+                if r.start > at {
+                    spans.push(Span::raw(line[at..r.start].to_string()));
+                }
+                spans.push(Span::styled(line[r.clone()].to_string(), t.style(role)));
+                at = r.end;
+            }
+            if at < line.len() {
+                spans.push(Span::raw(line[at..].to_string()));
+            }
+            Line::from(spans)
+        })
+        .collect()
+}
+
+fn output_lines(s: &State, _width: usize) -> Vec<Line<'static>> {
+    let t = s.theme;
+    let Some(shown) = &s.derived.payload else {
+        return vec![Line::styled("(the request never reached Lambda)", t.style(Role::Muted))];
+    };
+    // Highlight only what can be on screen: the scroll position plus a screenful.
+    let first = s.scroll[scroll_slot(Pane::Output)] as usize;
+    let mut lines = vec![Line::default(); first.min(shown.lines.len())];
+    lines.extend(shown_lines(t, shown, first, 80));
+    lines
+}
+
+fn selection_lines(s: &State, r: &ModeResult, width: usize) -> Vec<Line<'static>> {
+    let t = s.theme;
+    let mut out = Vec::new();
+    let Some(sel) = &r.selection else {
+        out.push(Line::styled("no selection in this evaluation (the response did not come from Lambda)", t.style(Role::Muted)));
+        return out;
+    };
+    match &sel.input {
+        None => out.push(Line::styled(
+            "the function error has no errorMessage: there is nothing to match",
+            t.style(Role::Warning),
+        )),
+        Some(input) => {
+            let what = if input.is_empty() {
+                "success: the patterns are matched against the empty string"
+            } else {
+                "matched against errorMessage:"
+            };
+            out.push(Line::styled(what, t.style(Role::Muted)));
+            let vis = visible_lines(input);
+            let n = vis.len();
+            for (i, l) in vis.into_iter().enumerate() {
+                let open = if i == 0 { "⟦" } else { " " };
+                let close = if i + 1 == n { "⟧" } else { "" };
+                for (j, piece) in wrap(&format!("{open}{l}{close}"), width).into_iter().enumerate() {
+                    let _ = j;
+                    out.push(Line::styled(piece, t.style(Role::Match)));
+                }
+            }
+        }
+    }
+    for step in r.steps.iter().filter(|st| st.stage == crate::trace::Stage::Selection) {
+        let role = if step.failed { Role::Error } else { Role::Text };
+        for l in wrap(&step.summary, width) {
+            out.push(Line::styled(l, t.style(role)));
+        }
+        for d in &step.details {
+            for l in wrap(&format!("  {d}"), width) {
+                out.push(Line::styled(l, t.style(Role::Muted)));
+            }
+        }
+    }
+    out
+}
+
+fn log_lines(s: &State, r: &ModeResult, width: usize) -> Vec<Line<'static>> {
+    let t = s.theme;
+    let mut out = vec![Line::styled(
+        format!("Execution log · {} (m cycles the mode)", r.mode.label()),
+        t.style(Role::Muted),
+    )];
+    for l in &r.log {
+        out.push(Line::from(l.clone()));
+    }
+    out.push(Line::styled("── why: the gateway's steps ──", t.style(Role::Border)));
+    for st in &r.steps {
+        let role = if st.failed { Role::Error } else { Role::Text };
+        for l in wrap(&format!("{:?}: {}", st.stage, st.summary), width) {
+            out.push(Line::styled(l, t.style(role)));
+        }
+        for d in &st.details {
+            for l in wrap(&format!("    {d}"), width) {
+                out.push(Line::styled(l, t.style(Role::Muted)));
+            }
+        }
+        for u in &st.unconfirmed {
+            for l in wrap(&format!("    ⚠ UNCONFIRMED [{}] {}", u.id, u.text), width) {
+                out.push(Line::styled(l, t.style(Role::Warning)));
+            }
+        }
+    }
+    out
+}
+
+fn lesson_lines(s: &State, width: usize) -> Vec<Line<'static>> {
+    let t = s.theme;
+    let mut out = vec![Line::styled(s.scenario.title.clone(), t.style(Role::Title))];
+    for para in s.scenario.description.trim().lines() {
+        for l in wrap(para, width) {
+            out.push(Line::from(l));
+        }
+    }
+    out.push(Line::default());
+    if s.scenario.expect.is_empty() {
+        out.push(Line::styled("(no [expect] goals in this scenario)", t.style(Role::Muted)));
+    } else if s.stale || s.eval.is_none() {
+        out.push(Line::styled("goals: waiting for a valid evaluation", t.style(Role::Muted)));
+    } else if s.expect_failures.is_empty() {
+        out.push(Line::styled("✓ every goal holds", t.style(Role::Ok)));
+    } else {
+        out.push(Line::styled("goals not met yet:", t.style(Role::Warning)));
+        for fl in &s.expect_failures {
+            for l in wrap(&format!("✗ {fl}"), width) {
+                out.push(Line::styled(l, t.style(Role::Error)));
+            }
+        }
+    }
+    if let (Some(l), Some(lesson)) = (&s.lesson, &s.scenario.lesson) {
+        out.push(Line::default());
+        for (i, h) in lesson.hints.iter().take(l.hints_shown).enumerate() {
+            for line in wrap(&format!("hint {}: {h}", i + 1), width) {
+                out.push(Line::styled(line, t.style(Role::Accent)));
+            }
+        }
+        let left = lesson.hints.len().saturating_sub(l.hints_shown);
+        if left > 0 {
+            out.push(Line::styled(format!("{left} more hint(s): F7 or h"), t.style(Role::Muted)));
+        }
+    }
+    out
+}
+
+/// The three modes side by side; lines that are not the same in every mode are marked.
+fn responses(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
+    let t = s.theme;
+    let Some(eval) = &s.eval else { return };
+    let cols = Layout::horizontal([Constraint::Ratio(1, 3), Constraint::Ratio(1, 3), Constraint::Ratio(1, 3)]).split(area);
+    let texts: Vec<Vec<(String, bool)>> = Mode::ALL
+        .iter()
+        .map(|m| response_text(s, eval.mode(*m)))
+        .collect();
+    for (i, m) in Mode::ALL.iter().enumerate() {
+        let rect = cols[i];
+        let w = rect.width.saturating_sub(1) as usize;
+        let r = &eval.mode(*m).response;
+        let head_role = if *m == s.mode { Role::Focus } else { Role::Muted };
+        let mut lines = vec![Line::styled(fit(&format!("{}{}", if *m == s.mode { "▸ " } else { "" }, m.label()), w), t.style(head_role))];
+        let status_role = match r.status {
+            200..=299 => Role::Ok,
+            400..=499 => Role::Warning,
+            _ => Role::Error,
+        };
+        for l in wrap(&format!("{} {}", r.status, reason_phrase(r.status)), w) {
+            lines.push(Line::styled(l, t.style(status_role).add_modifier(Modifier::BOLD)));
+        }
+        let body_start = texts[i].iter().position(|(l, _)| l.is_empty()).unwrap_or(texts[i].len());
+        let body_shown = &s.derived.bodies[mode_index(*m)];
+        for (j, (line, _)) in texts[i].iter().enumerate() {
+            if j >= body_start {
+                break;
+            }
+            let differs = !texts.iter().all(|other| other.iter().take_while(|(l, _)| !l.is_empty()).any(|(l, _)| l == line));
+            let role = if differs { Role::Accent } else { Role::Muted };
+            for l in wrap(line, w) {
+                lines.push(Line::styled(l, t.style(role)));
+            }
+        }
+        let same_body = Mode::ALL.iter().all(|o| s.derived.bodies[mode_index(*o)].lines == body_shown.lines);
+        lines.push(Line::styled(
+            if same_body { "body:" } else { "body (differs):" },
+            t.style(if same_body { Role::Muted } else { Role::Accent }),
+        ));
+        let first = scroll as usize;
+        let budget = first + area.height as usize + 2;
+        let mut body = Vec::new();
+        for line in shown_lines(t, body_shown, 0, budget) {
+            // Wrap long body lines by hand so each column stays in its lane.
+            let plain: String = line.spans.iter().map(|sp| sp.content.as_ref()).collect();
+            if plain.chars().count() <= w {
+                body.push(line);
+            } else {
+                body.extend(wrap(&plain, w).into_iter().map(Line::from));
+            }
+            if body.len() > budget {
+                break;
+            }
+        }
+        lines.extend(body);
+        let col_rect = Rect { width: rect.width.saturating_sub(1), ..rect };
+        f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), col_rect);
+        if i < 2 {
+            for y in rect.y..rect.bottom() {
+                let x = rect.right().saturating_sub(1);
+                f.buffer_mut()[(x, y)].set_symbol("│").set_style(t.style(Role::Border));
+            }
+        }
+    }
+}
+
+/// Header lines of a response, then an empty line (the body follows separately).
+fn response_text(_s: &State, r: &ModeResult) -> Vec<(String, bool)> {
+    let mut v: Vec<(String, bool)> = r.response.headers.iter().map(|(k, val)| (format!("{k}: {val}"), true)).collect();
+    v.push((String::new(), false));
+    v
+}
+
+// ---------------------------------------------------------------- bottom lines
+
+fn status_line(s: &State, f: &mut Frame, area: Rect) {
+    let t = s.theme;
+    let (role, text) = match (&s.status, s.form_errors.first()) {
+        (_, Some(e)) => (
+            Role::Error,
+            format!("✗ {} line {}: {}  (results dimmed: last valid input)", e.pane.title(), e.line + 1, e.message),
+        ),
+        (Some((sev, msg)), None) => (
+            match sev {
+                Severity::Info => Role::Text,
+                Severity::Ok => Role::Ok,
+                Severity::Warning => Role::Warning,
+                Severity::Error => Role::Error,
+            },
+            msg.clone(),
+        ),
+        (None, None) => (Role::Muted, idle_status(s)),
+    };
+    f.render_widget(Paragraph::new(fit(&format!(" {text}"), area.width as usize)).style(t.style(role)), area);
+}
+
+fn idle_status(s: &State) -> String {
+    match &s.eval {
+        None => "evaluating…".into(),
+        Some(e) => {
+            let st = |m: Mode| e.mode(m).response.status;
+            format!(
+                "custom {} · proxy {} · HTTP API {}{}",
+                st(Mode::Custom),
+                st(Mode::Proxy),
+                st(Mode::Http),
+                if s.stale { " (updating…)" } else { "" }
+            )
+        }
+    }
+}
+
+fn key_bar(s: &State, f: &mut Frame, area: Rect) {
+    let t = s.theme;
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    let items = keymap::bar(s);
+    for (key, label) in items {
+        let piece = format!(" {key} {label} ");
+        let w = piece.chars().count() + 1;
+        if used + w > area.width as usize {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(format!(" {key}"), t.style(Role::Focus)));
+        spans.push(Span::styled(format!(" {label} "), t.style(Role::Text)));
+        spans.push(Span::styled("·", t.style(Role::Border)));
+    }
+    spans.pop();
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+// ---------------------------------------------------------------- overlays
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
+
+fn dialog(s: &State, f: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, width: u16) -> Rect {
+    let h = lines.len() as u16 + 2;
+    let rect = centered(area, width, h);
+    f.render_widget(Clear, rect);
+    let block = Block::bordered().title(format!(" {title} ")).border_style(s.theme.style(Role::Focus));
+    let inner = block.inner(rect);
+    f.render_widget(block, rect);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    inner
+}
+
+fn overlay(s: &State, f: &mut Frame, area: Rect) {
+    let t = s.theme;
+    match &s.overlay {
+        None => {}
+        Some(Overlay::Help { scroll }) => help(s, f, area, *scroll),
+        Some(Overlay::ConfirmQuit) => {
+            let lines = vec![
+                Line::from("The scenario has unsaved edits."),
+                Line::default(),
+                Line::from(vec![Span::styled(" s ", t.style(Role::Focus)), Span::raw("save and quit")]),
+                Line::from(vec![Span::styled(" y ", t.style(Role::Focus)), Span::raw("quit without saving")]),
+                Line::from(vec![Span::styled(" n ", t.style(Role::Focus)), Span::raw("keep editing")]),
+            ];
+            dialog(s, f, area, "Quit?", lines, 44);
+        }
+        Some(Overlay::Recovery { file, scenario, .. }) => {
+            let w = area.width.saturating_sub(4).min(76);
+            let mut lines = vec![
+                Line::from("Unsaved edits from an earlier session were found:"),
+                Line::styled(fit(&file.display().to_string(), w as usize - 2), t.style(Role::Muted)),
+                Line::from(format!("scenario: {}", fit(&scenario.title, w as usize - 12))),
+                Line::default(),
+            ];
+            for (k, what) in [("r", "restore them"), ("d", "discard them"), ("Esc", "decide later (the file stays)")] {
+                lines.push(Line::from(vec![Span::styled(format!(" {k} "), t.style(Role::Focus)), Span::raw(what)]));
+            }
+            dialog(s, f, area, "Recover unsaved edits?", lines, w);
+        }
+        Some(Overlay::Lessons { selected }) => {
+            let solved = super::store::solved_lessons(s.state_dir.as_deref());
+            let w = area.width.saturating_sub(4).min(80);
+            let mut lines = vec![Line::styled("Each lesson starts broken; fix it with your edits.", t.style(Role::Muted))];
+            for (i, l) in lessons::lessons().iter().enumerate() {
+                let mark = if solved.iter().any(|x| x == l.id) { "✓" } else { " " };
+                let text = fit(&format!("{mark} {}. {}", i + 1, l.title()), w as usize - 2);
+                let style = if i == *selected { t.style(Role::Focus).add_modifier(Modifier::REVERSED) } else { t.style(Role::Text) };
+                lines.push(Line::styled(text, style));
+            }
+            lines.push(Line::styled(format!("{}/{} solved", solved.len(), lessons::lessons().len()), t.style(Role::Muted)));
+            dialog(s, f, area, "Lessons", lines, w);
+        }
+        Some(Overlay::Prompt(p)) => {
+            let w = area.width.saturating_sub(4).min(90);
+            let rows = if p.multiline { (p.input.lines().len() as u16 + 1).clamp(3, 10) } else { 1 };
+            let h = rows + 2 + u16::from(p.error.is_some()) + 1;
+            let rect = centered(area, w, h + 2);
+            f.render_widget(Clear, rect);
+            let block = Block::bordered().title(format!(" {} ", p.title)).border_style(t.style(Role::Focus));
+            let inner = block.inner(rect);
+            f.render_widget(block, rect);
+            let [edit, msg] = Layout::vertical([Constraint::Length(rows), Constraint::Min(0)]).areas(inner);
+            f.render_widget(&p.input, edit);
+            let mut lines = Vec::new();
+            if let Some(e) = &p.error {
+                lines.push(Line::styled(format!("✗ {e}"), t.style(Role::Error)));
+            }
+            let keys = if p.multiline { "Esc done · ^Z undo" } else { "Enter accept · Esc cancel · ^Z undo" };
+            lines.push(Line::styled(keys, t.style(Role::Muted)));
+            f.render_widget(Paragraph::new(lines), msg);
+        }
+    }
+}
+
+/// The help overlay: every binding of the keymap table, by context.
+pub fn help_lines() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut last = None;
+    for b in KEYMAP {
+        if last != Some(b.ctx) {
+            if last.is_some() {
+                out.push(String::new());
+            }
+            out.push(format!("{}", b.ctx.title()));
+            last = Some(b.ctx);
+        }
+        out.push(format!("  {:<10} {}", keymap::key_name(b.key), b.label));
+    }
+    out.push(String::new());
+    out.push("Mouse: click to focus (and place the cursor), wheel to scroll.".into());
+    out.push("Editors also take ratatui-textarea's Emacs keys (^A/^E line ends, ^K kill, Alt-f/b words).".into());
+    out
+}
+
+fn help(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
+    let t = s.theme;
+    let rect = centered(area, area.width.saturating_sub(4).min(84), area.height.saturating_sub(2));
+    f.render_widget(Clear, rect);
+    let block = Block::bordered().title(" Help · every key (Esc closes, ↑↓ scroll) ").border_style(t.style(Role::Focus));
+    let inner = block.inner(rect);
+    f.render_widget(block, rect);
+    let lines: Vec<Line> = help_lines()
+        .into_iter()
+        .map(|l| if l.starts_with(' ') || l.is_empty() { Line::from(l) } else { Line::styled(l, t.style(Role::Title)) })
+        .collect();
+    // Two columns when there is room.
+    if inner.width >= 80 {
+        let half = lines.len().div_ceil(2);
+        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
+        let (l, r) = lines.split_at(half);
+        f.render_widget(Paragraph::new(l.to_vec()).scroll((scroll, 0)), a);
+        f.render_widget(Paragraph::new(r.to_vec()).scroll((scroll, 0)), b);
+    } else {
+        f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+    }
+}

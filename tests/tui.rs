@@ -1,0 +1,207 @@
+//! The lab without a terminal: `update` driven by Actions, and whole screens drawn on
+//! ratatui's TestBackend (insta snapshots of the symbols, not the styles).
+
+#![cfg(feature = "tui")]
+
+use apigw_lab::tui::state::{Column, Overlay, Pane, State};
+use apigw_lab::tui::{Action, Cmd, Theme, draw, update};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::Input;
+
+fn builtin_state(i: usize) -> State {
+    let b = &apigw_lab::scenario::builtin()[i];
+    let sc = b.scenario().expect("built-in scenario loads");
+    State::new(sc, None, format!("built-in: {}", b.name), Theme::plain())
+}
+
+fn screen(s: &mut State, w: u16, h: u16) -> String {
+    update(s, Action::Resize(w, h));
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| draw(s, f)).unwrap();
+    let buf = term.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>().trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn key(c: char) -> Action {
+    Action::Edit(Input::from(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
+}
+
+fn type_text(s: &mut State, text: &str) {
+    for c in text.chars() {
+        update(s, key(c));
+    }
+}
+
+fn draw_every_size(s: &mut State) {
+    let mut term = Terminal::new(TestBackend::new(1, 1)).unwrap();
+    for w in 1..=200u16 {
+        for h in 1..=60u16 {
+            update(s, Action::Resize(w, h));
+            term.backend_mut().resize(w, h);
+            term.resize(ratatui::layout::Rect::new(0, 0, w, h)).unwrap();
+            term.draw(|f| draw(s, f)).unwrap();
+        }
+    }
+}
+
+#[test]
+fn every_size_draws_without_panic() {
+    let mut s = builtin_state(0);
+    draw_every_size(&mut s);
+}
+
+#[test]
+fn too_small_says_so() {
+    let mut s = builtin_state(0);
+    let text = screen(&mut s, 40, 10);
+    assert!(text.contains("terminal too small"), "{text}");
+}
+
+#[test]
+fn editing_a_pattern_changes_the_scenario_live_and_esc_restores_it() {
+    let mut s = builtin_state(0);
+    s.row = 0;
+    s.column = Column::Pattern;
+    update(&mut s, Cmd::EditCell.into());
+    assert!(matches!(s.overlay, Some(Overlay::Prompt(_))));
+    let before = s.scenario.clone();
+    let g = s.generation;
+    // Clear whatever the pattern was, then type a new one.
+    for _ in 0..80 {
+        update(&mut s, Action::Edit(Input::from(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE))));
+    }
+    type_text(&mut s, "^Internal Error.*");
+    let first = s.scenario.integration.integration_responses.get_index(0).unwrap().1;
+    assert_eq!(first.selection_pattern.as_deref(), Some("^Internal Error.*"));
+    assert!(s.generation > g, "every keystroke asks for a new evaluation");
+    assert!(s.dirty());
+    update(&mut s, Cmd::Cancel.into());
+    assert_eq!(s.scenario, before);
+    assert!(s.overlay.is_none());
+}
+
+#[test]
+fn adding_a_response_and_accepting_its_status() {
+    let mut s = builtin_state(0);
+    let n = s.scenario.integration.integration_responses.len();
+    update(&mut s, Cmd::AddResponse.into());
+    type_text(&mut s, "418");
+    update(&mut s, Cmd::Accept.into());
+    assert_eq!(s.scenario.integration.integration_responses.len(), n + 1);
+    assert!(s.scenario.integration.integration_responses.contains_key("418"));
+    // A bad status is refused with a message, not accepted.
+    if matches!(s.overlay, Some(Overlay::Prompt(_))) {
+        update(&mut s, Cmd::Cancel.into());
+    }
+    update(&mut s, Cmd::AddResponse.into());
+    type_text(&mut s, "41");
+    update(&mut s, Cmd::Accept.into());
+    match &s.overlay {
+        Some(Overlay::Prompt(p)) => assert!(p.error.as_deref().unwrap_or("").contains("three digits")),
+        other => panic!("prompt should stay open: {other:?}"),
+    }
+    update(&mut s, Cmd::Cancel.into());
+    update(&mut s, Cmd::UndoTable.into());
+    assert_eq!(s.scenario.integration.integration_responses.len(), n);
+}
+
+#[test]
+fn switching_the_focused_mode_and_panes() {
+    let mut s = builtin_state(0);
+    let m = s.mode;
+    update(&mut s, Cmd::CycleMode.into());
+    assert_ne!(s.mode, m);
+    update(&mut s, Cmd::CycleMode.into());
+    update(&mut s, Cmd::CycleMode.into());
+    assert_eq!(s.mode, m);
+    s.set_focus(Pane::Handler);
+    update(&mut s, Cmd::FocusNext.into());
+    assert_eq!(s.focus, Pane::Integration);
+    update(&mut s, Cmd::FocusPrev.into());
+    assert_eq!(s.focus, Pane::Handler);
+    update(&mut s, Cmd::FocusRight.into());
+    assert!(!s.focus.is_left());
+    update(&mut s, Cmd::Log.into());
+    assert_eq!(s.focus, Pane::Log);
+}
+
+#[test]
+fn handler_edits_reach_the_scenario_and_bad_json_is_marked() {
+    let mut s = builtin_state(0);
+    s.set_focus(Pane::Handler);
+    while s.handler_kind != apigw_lab::tui::state::HandlerKind::Returns {
+        update(&mut s, Cmd::CycleHandlerKind.into());
+    }
+    update(&mut s, Cmd::SelectAll.into());
+    update(&mut s, Cmd::Cut.into());
+    type_text(&mut s, "{\"statusCode\": ");
+    assert!(s.form_errors.iter().any(|e| e.pane == Pane::Handler), "{:?}", s.form_errors);
+    assert!(!apigw_lab::tui::update::wants_evaluation(&s));
+    type_text(&mut s, "400}");
+    assert!(s.form_errors.is_empty(), "{:?}", s.form_errors);
+    assert_eq!(s.scenario.handler.returns.as_deref(), Some("{\"statusCode\": 400}"));
+}
+
+#[test]
+fn save_writes_the_file_and_clears_dirty() {
+    let dir = std::env::temp_dir().join(format!("apigw-lab-tui-save-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("s.toml");
+    let mut s = builtin_state(0);
+    s.path = Some(path.clone());
+    s.scenario.title = "Saved from the lab".into();
+    assert!(s.dirty());
+    update(&mut s, Cmd::Save.into());
+    assert!(!s.dirty());
+    let back = apigw_lab::scenario::load(&path).unwrap();
+    assert_eq!(back, s.scenario);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn quit_asks_when_there_are_unsaved_edits() {
+    let mut s = builtin_state(0);
+    update(&mut s, Cmd::Quit.into());
+    assert!(s.quit, "nothing edited: quits at once");
+    let mut s = builtin_state(0);
+    s.scenario.title.push('!');
+    update(&mut s, Cmd::Quit.into());
+    assert!(!s.quit);
+    assert!(matches!(s.overlay, Some(Overlay::ConfirmQuit)));
+    update(&mut s, Cmd::No.into());
+    assert!(s.overlay.is_none() && !s.quit);
+    update(&mut s, Cmd::Quit.into());
+    update(&mut s, Cmd::Yes.into());
+    assert!(s.quit);
+}
+
+#[test]
+#[ignore]
+fn time_one_draw() {
+    let mut s = builtin_state(0);
+    for (w, h) in [(200u16, 60u16), (80, 24), (50, 10)] {
+        update(&mut s, Action::Resize(w, h));
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        term.draw(|f| draw(&s, f)).unwrap();
+        let t = std::time::Instant::now();
+        for _ in 0..100 {
+            term.draw(|f| draw(&s, f)).unwrap();
+        }
+        eprintln!("{w}x{h}: {:?} per draw", t.elapsed() / 100);
+    }
+}
+
+#[test]
+#[ignore]
+fn print_screens() {
+    for (w, h) in [(150u16, 40u16), (80, 24)] {
+        let mut s = builtin_state(2);
+        apigw_lab::tui::update::evaluate_now(&mut s);
+        println!("{}", screen(&mut s, w, h));
+    }
+}

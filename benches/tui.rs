@@ -1,4 +1,88 @@
-//! Benchmarks (divan): filled in by the issue that owns this area.
+//! The lab's speed targets (issue 5): one keystroke → evaluate the three modes → draw a full
+//! 160×48 frame on TestBackend: ≤ 2 ms median on the seed scenarios, ≤ 16 ms with a 1 MB
+//! payload; start to first frame ≤ 50 ms.
+
+use apigw_lab::tui::state::{Pane, State};
+use apigw_lab::tui::{Action, Theme, draw, update};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::Input;
+
 fn main() {
     divan::main();
+}
+
+const W: u16 = 160;
+const H: u16 = 48;
+
+fn seed(i: usize) -> State {
+    let b = &apigw_lab::scenario::builtin()[i];
+    State::new(b.scenario().unwrap(), None, b.name.into(), Theme::plain())
+}
+
+fn key(code: KeyCode) -> Action {
+    Action::Edit(Input::from(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+/// Types into the mapping template editor, alternating a character and a backspace so the
+/// scenario changes on every iteration without growing.
+fn keystroke_loop(bencher: divan::Bencher, mut s: State) {
+    let mut term = Terminal::new(TestBackend::new(W, H)).unwrap();
+    update(&mut s, Action::Resize(W, H));
+    s.set_focus(Pane::Template);
+    apigw_lab::tui::update::evaluate_now(&mut s);
+    term.draw(|f| draw(&s, f)).unwrap();
+    let mut odd = false;
+    bencher.bench_local(|| {
+        odd = !odd;
+        update(
+            &mut s,
+            key(if odd {
+                KeyCode::Char(' ')
+            } else {
+                KeyCode::Backspace
+            }),
+        );
+        apigw_lab::tui::update::evaluate_now(&mut s);
+        term.draw(|f| draw(&s, f)).unwrap();
+    });
+}
+
+#[divan::bench(args = [0, 1, 2, 3, 4])]
+fn keystroke_seed(bencher: divan::Bencher, scenario: usize) {
+    keystroke_loop(bencher, seed(scenario));
+}
+
+/// A function returning ~1 MB of JSON (the payload is pretty-printed in the output pane).
+#[divan::bench(sample_count = 20)]
+fn keystroke_1mb_payload(bencher: divan::Bencher) {
+    let mut s = seed(0);
+    let items: Vec<String> = (0..14_000)
+        .map(|i| format!(r#"{{"id":{i},"name":"item number {i}","tags":["a","b","c"],"ok":true}}"#))
+        .collect();
+    let body = format!(
+        r#"{{"statusCode":200,"body":"big","items":[{}]}}"#,
+        items.join(",")
+    );
+    assert!(body.len() > 1_000_000);
+    s.scenario.handler.code = None;
+    s.scenario.handler.throws = None;
+    s.scenario.handler.fails = None;
+    s.scenario.handler.returns = Some(body);
+    s.load_editors();
+    s.mark_edited();
+    keystroke_loop(bencher, s);
+}
+
+/// From a scenario to the first drawn frame (state, evaluation, highlighting, draw).
+#[divan::bench]
+fn start_to_first_frame(bencher: divan::Bencher) {
+    bencher.bench_local(|| {
+        let mut s = seed(0);
+        update(&mut s, Action::Resize(W, H));
+        apigw_lab::tui::update::evaluate_now(&mut s);
+        let mut term = Terminal::new(TestBackend::new(W, H)).unwrap();
+        term.draw(|f| draw(&s, f)).unwrap();
+    });
 }

@@ -22,13 +22,22 @@ fn screen(s: &mut State, w: u16, h: u16) -> String {
     term.draw(|f| draw(s, f)).unwrap();
     let buf = term.backend().buffer();
     (0..h)
-        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>().trim_end().to_string())
+        .map(|y| {
+            (0..w)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
 
 fn key(c: char) -> Action {
-    Action::Edit(Input::from(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
+    Action::Edit(Input::from(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::NONE,
+    )))
 }
 
 fn type_text(s: &mut State, text: &str) {
@@ -73,12 +82,30 @@ fn editing_a_pattern_changes_the_scenario_live_and_esc_restores_it() {
     let g = s.generation;
     // Clear whatever the pattern was, then type a new one.
     for _ in 0..80 {
-        update(&mut s, Action::Edit(Input::from(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE))));
+        update(
+            &mut s,
+            Action::Edit(Input::from(KeyEvent::new(
+                KeyCode::Backspace,
+                KeyModifiers::NONE,
+            ))),
+        );
     }
     type_text(&mut s, "^Internal Error.*");
-    let first = s.scenario.integration.integration_responses.get_index(0).unwrap().1;
-    assert_eq!(first.selection_pattern.as_deref(), Some("^Internal Error.*"));
-    assert!(s.generation > g, "every keystroke asks for a new evaluation");
+    let first = s
+        .scenario
+        .integration
+        .integration_responses
+        .get_index(0)
+        .unwrap()
+        .1;
+    assert_eq!(
+        first.selection_pattern.as_deref(),
+        Some("^Internal Error.*")
+    );
+    assert!(
+        s.generation > g,
+        "every keystroke asks for a new evaluation"
+    );
     assert!(s.dirty());
     update(&mut s, Cmd::Cancel.into());
     assert_eq!(s.scenario, before);
@@ -93,7 +120,12 @@ fn adding_a_response_and_accepting_its_status() {
     type_text(&mut s, "418");
     update(&mut s, Cmd::Accept.into());
     assert_eq!(s.scenario.integration.integration_responses.len(), n + 1);
-    assert!(s.scenario.integration.integration_responses.contains_key("418"));
+    assert!(
+        s.scenario
+            .integration
+            .integration_responses
+            .contains_key("418")
+    );
     // A bad status is refused with a message, not accepted.
     if matches!(s.overlay, Some(Overlay::Prompt(_))) {
         update(&mut s, Cmd::Cancel.into());
@@ -102,7 +134,9 @@ fn adding_a_response_and_accepting_its_status() {
     type_text(&mut s, "41");
     update(&mut s, Cmd::Accept.into());
     match &s.overlay {
-        Some(Overlay::Prompt(p)) => assert!(p.error.as_deref().unwrap_or("").contains("three digits")),
+        Some(Overlay::Prompt(p)) => {
+            assert!(p.error.as_deref().unwrap_or("").contains("three digits"))
+        }
         other => panic!("prompt should stay open: {other:?}"),
     }
     update(&mut s, Cmd::Cancel.into());
@@ -140,11 +174,18 @@ fn handler_edits_reach_the_scenario_and_bad_json_is_marked() {
     update(&mut s, Cmd::SelectAll.into());
     update(&mut s, Cmd::Cut.into());
     type_text(&mut s, "{\"statusCode\": ");
-    assert!(s.form_errors.iter().any(|e| e.pane == Pane::Handler), "{:?}", s.form_errors);
+    assert!(
+        s.form_errors.iter().any(|e| e.pane == Pane::Handler),
+        "{:?}",
+        s.form_errors
+    );
     assert!(!apigw_lab::tui::update::wants_evaluation(&s));
     type_text(&mut s, "400}");
     assert!(s.form_errors.is_empty(), "{:?}", s.form_errors);
-    assert_eq!(s.scenario.handler.returns.as_deref(), Some("{\"statusCode\": 400}"));
+    assert_eq!(
+        s.scenario.handler.returns.as_deref(),
+        Some("{\"statusCode\": 400}")
+    );
 }
 
 #[test]
@@ -199,7 +240,7 @@ fn time_one_draw() {
 #[test]
 #[ignore]
 fn print_screens() {
-    for (w, h) in [(150u16, 40u16), (80, 24)] {
+    for (w, h) in [(80u16, 24u16), (100, 30)] {
         let mut s = builtin_state(2);
         apigw_lab::tui::update::evaluate_now(&mut s);
         println!("{}", screen(&mut s, w, h));

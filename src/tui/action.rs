@@ -97,9 +97,16 @@ pub enum Action {
     /// Bracketed paste.
     PasteText(String),
     /// Mouse click at a screen cell.
-    Click { column: u16, row: u16 },
+    Click {
+        column: u16,
+        row: u16,
+    },
     /// Mouse wheel over a screen cell.
-    Wheel { column: u16, row: u16, down: bool },
+    Wheel {
+        column: u16,
+        row: u16,
+        down: bool,
+    },
     /// The terminal changed size.
     Resize(u16, u16),
     /// An evaluation finished (generation, result or the engine's panic message).

@@ -41,19 +41,31 @@ pub fn mode_index(m: Mode) -> usize {
 
 /// Pretty JSON when the text is JSON (and small enough), the text's own lines otherwise.
 pub fn show_text(text: &str) -> Shown {
-    if text.len() <= PRETTY_LIMIT {
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
-            if v.is_object() || v.is_array() {
-                if let Ok(p) = serde_json::to_string_pretty(&v) {
-                    let pretty = p != text;
-                    return Shown { lines: p.split('\n').map(String::from).collect(), json: true, pretty };
-                }
-            }
-            return Shown { lines: vec![text.to_string()], json: true, pretty: false };
+    if text.len() <= PRETTY_LIMIT
+        && let Ok(v) = serde_json::from_str::<serde_json::Value>(text)
+    {
+        if (v.is_object() || v.is_array())
+            && let Ok(p) = serde_json::to_string_pretty(&v)
+        {
+            let pretty = p != text;
+            return Shown {
+                lines: p.split('\n').map(String::from).collect(),
+                json: true,
+                pretty,
+            };
         }
+        return Shown {
+            lines: vec![text.to_string()],
+            json: true,
+            pretty: false,
+        };
     }
     let looks_json = text.trim_start().starts_with(['{', '[']);
-    Shown { lines: text.split('\n').map(String::from).collect(), json: looks_json, pretty: false }
+    Shown {
+        lines: text.split('\n').map(String::from).collect(),
+        json: looks_json,
+        pretty: false,
+    }
 }
 
 pub fn show_body(b: &Body) -> Shown {
@@ -62,7 +74,11 @@ pub fn show_body(b: &Body) -> Shown {
         Body::Binary(bytes) => {
             use base64::Engine;
             let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
-            Shown { lines: vec![format!("(binary, {} bytes, base64) {b64}", bytes.len())], json: false, pretty: false }
+            Shown {
+                lines: vec![format!("(binary, {} bytes, base64) {b64}", bytes.len())],
+                json: false,
+                pretty: false,
+            }
         }
     }
 }
@@ -86,7 +102,10 @@ mod tests {
     fn json_is_pretty_printed_in_its_own_key_order() {
         let s = show_text(r#"{"statusCode":400,"body":"x"}"#);
         assert!(s.json && s.pretty);
-        assert_eq!(s.lines, ["{", "  \"statusCode\": 400,", "  \"body\": \"x\"", "}"]);
+        assert_eq!(
+            s.lines,
+            ["{", "  \"statusCode\": 400,", "  \"body\": \"x\"", "}"]
+        );
     }
 
     #[test]

@@ -13,7 +13,11 @@ pub struct FormError {
 }
 
 fn err(line: usize, column: usize, message: impl Into<String>) -> FormError {
-    FormError { line, column, message: message.into() }
+    FormError {
+        line,
+        column,
+        message: message.into(),
+    }
 }
 
 /// `METHOD PATH?query`, header lines, a blank line, then the body (like an HTTP request).
@@ -36,9 +40,13 @@ pub fn request_text(r: &Request) -> String {
 
 pub fn parse_request(lines: &[String]) -> Result<Request, FormError> {
     let first = lines.first().map(String::as_str).unwrap_or("").trim();
-    let (method, target) = first
-        .split_once(' ')
-        .ok_or_else(|| err(0, 0, "the first line is `METHOD /path?query`, e.g. `GET /hello`"))?;
+    let (method, target) = first.split_once(' ').ok_or_else(|| {
+        err(
+            0,
+            0,
+            "the first line is `METHOD /path?query`, e.g. `GET /hello`",
+        )
+    })?;
     let target = target.trim();
     if method.is_empty() || !method.chars().all(|c| c.is_ascii_alphabetic()) {
         return Err(err(0, 0, format!("`{method}` is not an HTTP method")));
@@ -59,16 +67,26 @@ pub fn parse_request(lines: &[String]) -> Result<Request, FormError> {
             body_start = i + 1;
             break;
         }
-        let (k, v) = line
-            .split_once(':')
-            .ok_or_else(|| err(i, 0, "a header line is `Name: value` (a blank line starts the body)"))?;
+        let (k, v) = line.split_once(':').ok_or_else(|| {
+            err(
+                i,
+                0,
+                "a header line is `Name: value` (a blank line starts the body)",
+            )
+        })?;
         if k.trim().is_empty() || k.trim().contains(' ') {
             return Err(err(i, 0, format!("`{}` is not a header name", k.trim())));
         }
         headers.insert(k.trim().to_string(), v.trim().to_string());
     }
     let body = lines.get(body_start..).unwrap_or(&[]).join("\n");
-    Ok(Request { method: method.to_ascii_uppercase(), path: path.to_string(), headers, query, body })
+    Ok(Request {
+        method: method.to_ascii_uppercase(),
+        path: path.to_string(),
+        headers,
+        query,
+        body,
+    })
 }
 
 /// One line per declared status: `500 method.response.header.X-Error=false application/json=Empty`.
@@ -98,7 +116,11 @@ pub fn parse_method_responses(lines: &[String]) -> Result<Option<Map<MethodRespo
         let mut words = line.split_whitespace();
         let Some(status) = words.next() else { continue };
         if status.len() != 3 || !status.chars().all(|c| c.is_ascii_digit()) {
-            return Err(err(i, 0, format!("`{status}` is not a status code (three digits)")));
+            return Err(err(
+                i,
+                0,
+                format!("`{status}` is not a status code (three digits)"),
+            ));
         }
         let mut mr = MethodResponse::default();
         for word in words {
@@ -119,7 +141,9 @@ pub fn parse_method_responses(lines: &[String]) -> Result<Option<Map<MethodRespo
                 return Err(err(
                     i,
                     col,
-                    format!("`{k}`: expected `method.response.header.NAME=true|false` or `media/type=Model`"),
+                    format!(
+                        "`{k}`: expected `method.response.header.NAME=true|false` or `media/type=Model`"
+                    ),
                 ));
             }
         }
@@ -130,7 +154,10 @@ pub fn parse_method_responses(lines: &[String]) -> Result<Option<Map<MethodRespo
 
 /// `method.response.header.X = 'value'`, one per line.
 pub fn parameters_text(p: &Map<String>) -> String {
-    p.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join("\n")
+    p.iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn parse_parameters(lines: &[String]) -> Result<Map<String>, FormError> {
@@ -139,15 +166,27 @@ pub fn parse_parameters(lines: &[String]) -> Result<Map<String>, FormError> {
         if line.trim().is_empty() {
             continue;
         }
-        let (k, v) = line
-            .split_once('=')
-            .ok_or_else(|| err(i, 0, "write `method.response.header.NAME = 'value'` or `= integration.response.body.x`"))?;
+        let (k, v) = line.split_once('=').ok_or_else(|| {
+            err(
+                i,
+                0,
+                "write `method.response.header.NAME = 'value'` or `= integration.response.body.x`",
+            )
+        })?;
         let (k, v) = (k.trim(), v.trim());
         if !k.starts_with("method.response.") {
-            return Err(err(i, 0, format!("`{k}`: the target starts with `method.response.header.`")));
+            return Err(err(
+                i,
+                0,
+                format!("`{k}`: the target starts with `method.response.header.`"),
+            ));
         }
         if v.is_empty() {
-            return Err(err(i, line.len(), "the source is missing: a 'static value' or integration.response.…"));
+            return Err(err(
+                i,
+                line.len(),
+                "the source is missing: a 'static value' or integration.response.…",
+            ));
         }
         out.insert(k.to_string(), v.to_string());
     }
@@ -176,15 +215,20 @@ mod tests {
 
     #[test]
     fn request_round_trips() {
-        let mut r = Request::default();
-        r.method = "POST".into();
-        r.path = "/pets".into();
+        let mut r = Request {
+            method: "POST".into(),
+            path: "/pets".into(),
+            ..Request::default()
+        };
         r.query.insert("name".into(), "Ann".into());
         r.query.insert("x".into(), "1".into());
         r.headers.insert("Accept".into(), "application/json".into());
         r.body = "{\n  \"a\": 1\n}".into();
         let text = request_text(&r);
-        assert_eq!(text, "POST /pets?name=Ann&x=1\nAccept: application/json\n\n{\n  \"a\": 1\n}");
+        assert_eq!(
+            text,
+            "POST /pets?name=Ann&x=1\nAccept: application/json\n\n{\n  \"a\": 1\n}"
+        );
         assert_eq!(parse_request(&lines(&text)).unwrap(), r);
         let d = Request::default();
         assert_eq!(parse_request(&lines(&request_text(&d))).unwrap(), d);

@@ -14,7 +14,9 @@ use std::str::FromStr;
 use std::sync::OnceLock;
 
 use syntect::easy::HighlightLines;
-use syntect::highlighting::{Color, ScopeSelectors, StyleModifier, Theme, ThemeItem, ThemeSettings};
+use syntect::highlighting::{
+    Color, ScopeSelectors, StyleModifier, Theme, ThemeItem, ThemeSettings,
+};
 use syntect::parsing::{SyntaxDefinition, SyntaxReference, SyntaxSet, SyntaxSetBuilder};
 
 use super::theme::Role;
@@ -68,7 +70,12 @@ fn role_theme() -> &'static Theme {
         let item = |scope: &str, role: usize| ThemeItem {
             scope: ScopeSelectors::from_str(scope).unwrap_or_default(),
             style: StyleModifier {
-                foreground: Some(Color { r: role as u8, g: 0, b: 0, a: 255 }),
+                foreground: Some(Color {
+                    r: role as u8,
+                    g: 0,
+                    b: 0,
+                    a: 255,
+                }),
                 background: None,
                 font_style: None,
             },
@@ -77,7 +84,12 @@ fn role_theme() -> &'static Theme {
             name: Some("apigw-lab roles".into()),
             author: None,
             settings: ThemeSettings {
-                foreground: Some(Color { r: 0, g: 0, b: 0, a: 255 }),
+                foreground: Some(Color {
+                    r: 0,
+                    g: 0,
+                    b: 0,
+                    a: 255,
+                }),
                 ..ThemeSettings::default()
             },
             scopes: vec![
@@ -87,7 +99,10 @@ fn role_theme() -> &'static Theme {
                 item("keyword, storage", 4),
                 item("keyword.operator", 7),
                 item("variable, support.type.property-name", 5),
-                item("entity.name.function, support.function, variable.function", 6),
+                item(
+                    "entity.name.function, support.function, variable.function",
+                    6,
+                ),
             ],
         }
     })
@@ -173,13 +188,21 @@ fn highlight_uncached<S: AsRef<str>>(lang: Lang, lines: &[S], first: usize, coun
         }
         let text_len = line.as_ref().len();
         let mut at = 0;
-        let mut ranges = Vec::new();
+        let mut ranges: Vec<(Range<usize>, Role)> = Vec::new();
         for (style, piece) in spans {
             let range = at..(at + piece.len()).min(text_len);
             at += piece.len();
-            let role = ROLES.get(style.foreground.r as usize).copied().unwrap_or(Role::Text);
-            if role != Role::Text && range.start < range.end {
-                ranges.push((range, role));
+            let role = ROLES
+                .get(style.foreground.r as usize)
+                .copied()
+                .unwrap_or(Role::Text);
+            if role == Role::Text || range.start >= range.end {
+                continue;
+            }
+            // Adjacent pieces of one role (a string's quotes and text) become one range.
+            match ranges.last_mut() {
+                Some((last, r)) if *r == role && last.end == range.start => last.end = range.end,
+                _ => ranges.push((range, role)),
             }
         }
         out.push(ranges);
@@ -202,9 +225,20 @@ mod tests {
     fn vtl_syntax_loads_and_marks_directives_references_and_strings() {
         let got = roles_of(Lang::Vtl, "#set($inputRoot = $input.path('$'))");
         assert!(got.contains(&("#set".into(), Role::Keyword)), "{got:?}");
-        assert!(got.iter().any(|(t, r)| t.contains("$inputRoot") && *r == Role::Variable), "{got:?}");
-        assert!(got.iter().any(|(t, r)| t.contains("'$'") && *r == Role::Str), "{got:?}");
-        assert!(got.iter().any(|(t, r)| t == "path" && *r == Role::Function), "{got:?}");
+        assert!(
+            got.iter()
+                .any(|(t, r)| t.contains("$inputRoot") && *r == Role::Variable),
+            "{got:?}"
+        );
+        assert!(
+            got.iter()
+                .any(|(t, r)| t.contains("'$'") && *r == Role::Str),
+            "{got:?}"
+        );
+        assert!(
+            got.iter().any(|(t, r)| t == "path" && *r == Role::Function),
+            "{got:?}"
+        );
     }
 
     #[test]
@@ -216,9 +250,19 @@ mod tests {
 
     #[test]
     fn javascript_keywords() {
-        let got = roles_of(Lang::JavaScript, "exports.handler = async (event) => { throw new Error('x'); };");
-        assert!(got.iter().any(|(t, r)| t == "throw" && *r == Role::Keyword), "{got:?}");
-        assert!(got.iter().any(|(t, r)| t.contains("'x'") && *r == Role::Str), "{got:?}");
+        let got = roles_of(
+            Lang::JavaScript,
+            "exports.handler = async (event) => { throw new Error('x'); };",
+        );
+        assert!(
+            got.iter().any(|(t, r)| t == "throw" && *r == Role::Keyword),
+            "{got:?}"
+        );
+        assert!(
+            got.iter()
+                .any(|(t, r)| t.contains("'x'") && *r == Role::Str),
+            "{got:?}"
+        );
     }
 
     #[test]
@@ -227,6 +271,10 @@ mod tests {
         let got = highlight(Lang::Json, &lines, 900, 10);
         assert_eq!(got.len(), 10);
         assert!(highlight(Lang::Json, &lines, 995, 10).len() == 5);
-        assert!(highlight(Lang::Plain, &lines, 0, 3).iter().all(Vec::is_empty));
+        assert!(
+            highlight(Lang::Plain, &lines, 0, 3)
+                .iter()
+                .all(Vec::is_empty)
+        );
     }
 }

@@ -2,7 +2,9 @@
 //! generated from it, so what they say is what the keys do. Terminal events become
 //! [`Action`]s here and nowhere else.
 
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind,
+};
 
 use super::action::{Action, Cmd};
 use super::state::{Editor, Overlay, Pane, State};
@@ -85,7 +87,13 @@ pub struct Binding {
 }
 
 const fn b(ctx: Ctx, key: Key, cmd: Cmd, label: &'static str, bar: bool) -> Binding {
-    Binding { ctx, key, cmd, label, bar }
+    Binding {
+        ctx,
+        key,
+        cmd,
+        label,
+        bar,
+    }
 }
 
 use Cmd as C;
@@ -102,11 +110,23 @@ pub const KEYMAP: &[Binding] = &[
     b(X::Help, k(K::Up, NONE), C::ScrollUp, "scroll", true),
     b(X::Help, k(K::Down, NONE), C::ScrollDown, "scroll", false),
     b(X::Help, k(K::PageUp, NONE), C::PageUp, "page up", false),
-    b(X::Help, k(K::PageDown, NONE), C::PageDown, "page down", false),
+    b(
+        X::Help,
+        k(K::PageDown, NONE),
+        C::PageDown,
+        "page down",
+        false,
+    ),
     b(X::ConfirmQuit, ch('s'), C::Save, "save and quit", true),
     b(X::ConfirmQuit, ch('y'), C::Yes, "quit without saving", true),
     b(X::ConfirmQuit, ch('n'), C::No, "keep editing", true),
-    b(X::ConfirmQuit, k(K::Esc, NONE), C::No, "keep editing", false),
+    b(
+        X::ConfirmQuit,
+        k(K::Esc, NONE),
+        C::No,
+        "keep editing",
+        false,
+    ),
     b(X::Recovery, ch('r'), C::Yes, "restore the edits", true),
     b(X::Recovery, ch('d'), C::Discard, "discard them", true),
     b(X::Recovery, k(K::Esc, NONE), C::No, "decide later", true),
@@ -121,19 +141,55 @@ pub const KEYMAP: &[Binding] = &[
     b(X::Prompt, ctrl('z'), C::Undo, "undo", false),
     // everywhere
     b(X::Global, k(K::Tab, NONE), C::FocusNext, "next pane", true),
-    b(X::Global, k(K::BackTab, SHIFT), C::FocusPrev, "previous pane", false),
-    b(X::Global, k(K::Left, ALT), C::FocusLeft, "focus left", false),
-    b(X::Global, k(K::Right, ALT), C::FocusRight, "focus right", false),
+    b(
+        X::Global,
+        k(K::BackTab, SHIFT),
+        C::FocusPrev,
+        "previous pane",
+        false,
+    ),
+    b(
+        X::Global,
+        k(K::Left, ALT),
+        C::FocusLeft,
+        "focus left",
+        false,
+    ),
+    b(
+        X::Global,
+        k(K::Right, ALT),
+        C::FocusRight,
+        "focus right",
+        false,
+    ),
     b(X::Global, k(K::Up, ALT), C::FocusUp, "focus up", false),
-    b(X::Global, k(K::Down, ALT), C::FocusDown, "focus down", false),
+    b(
+        X::Global,
+        k(K::Down, ALT),
+        C::FocusDown,
+        "focus down",
+        false,
+    ),
     b(X::Global, ctrl('s'), C::Save, "save", true),
     b(X::Global, ctrl('q'), C::Quit, "quit", true),
-    b(X::Global, k(K::F(1), NONE), C::Help, "help", false),
-    b(X::Global, k(K::F(2), NONE), C::CycleMode, "focus mode", false),
+    b(X::Global, k(K::F(1), NONE), C::Help, "help", true),
+    b(
+        X::Global,
+        k(K::F(2), NONE),
+        C::CycleMode,
+        "focus mode",
+        false,
+    ),
     b(X::Global, k(K::F(3), NONE), C::Log, "log", false),
     b(X::Global, k(K::F(4), NONE), C::Zoom, "zoom", false),
     b(X::Global, k(K::F(5), NONE), C::Lessons, "lessons", false),
-    b(X::Global, k(K::F(6), NONE), C::LessonPane, "lesson pane", false),
+    b(
+        X::Global,
+        k(K::F(6), NONE),
+        C::LessonPane,
+        "lesson pane",
+        false,
+    ),
     b(X::Global, k(K::F(7), NONE), C::Hint, "next hint", false),
     b(X::Global, k(K::F(8), NONE), C::Theme, "dark/light", false),
     // outside editors
@@ -159,14 +215,32 @@ pub const KEYMAP: &[Binding] = &[
     b(X::Table, ch('K'), C::MoveResponseUp, "move up", false),
     b(X::Table, ch('J'), C::MoveResponseDown, "move down", false),
     b(X::Table, ch('c'), C::NextContentType, "content type", true),
-    b(X::Table, ch('C'), C::AddContentType, "add content type", false),
-    b(X::Table, ch('x'), C::RemoveTemplate, "remove template", false),
+    b(
+        X::Table,
+        ch('C'),
+        C::AddContentType,
+        "add content type",
+        false,
+    ),
+    b(
+        X::Table,
+        ch('x'),
+        C::RemoveTemplate,
+        "remove template",
+        false,
+    ),
     b(X::Table, ch('u'), C::UndoTable, "undo", true),
     // result panes
     b(X::Results, k(K::Up, NONE), C::ScrollUp, "scroll", true),
     b(X::Results, k(K::Down, NONE), C::ScrollDown, "scroll", false),
     b(X::Results, k(K::PageUp, NONE), C::PageUp, "page up", false),
-    b(X::Results, k(K::PageDown, NONE), C::PageDown, "page down", false),
+    b(
+        X::Results,
+        k(K::PageDown, NONE),
+        C::PageDown,
+        "page down",
+        false,
+    ),
     // text editors
     b(X::Editor, ctrl('z'), C::Undo, "undo", true),
     b(X::Editor, ctrl('y'), C::Redo, "redo", false),
@@ -178,11 +252,35 @@ pub const KEYMAP: &[Binding] = &[
     b(X::Editor, alt('n'), C::SearchNext, "next match", false),
     b(X::Editor, alt('p'), C::SearchPrev, "previous match", false),
     b(X::Editor, k(K::Esc, NONE), C::Cancel, "leave editor", false),
-    b(X::HandlerEditor, alt('k'), C::CycleHandlerKind, "code/returns/throws/fails", true),
+    b(
+        X::HandlerEditor,
+        alt('k'),
+        C::CycleHandlerKind,
+        "code/returns/throws/fails",
+        true,
+    ),
     b(X::HandlerEditor, alt('r'), C::CycleRuntime, "runtime", true),
-    b(X::HandlerEditor, alt('e'), C::EditErrorType, "error type", false),
-    b(X::TemplateEditor, alt('c'), C::NextContentType, "content type", true),
-    b(X::TemplateEditor, alt('t'), C::ToggleTemplateTarget, "request/response", true),
+    b(
+        X::HandlerEditor,
+        alt('e'),
+        C::EditErrorType,
+        "error type",
+        false,
+    ),
+    b(
+        X::TemplateEditor,
+        alt('c'),
+        C::NextContentType,
+        "content type",
+        true,
+    ),
+    b(
+        X::TemplateEditor,
+        alt('t'),
+        C::ToggleTemplateTarget,
+        "request/response",
+        true,
+    ),
 ];
 
 /// The contexts that apply now, most specific first.
@@ -192,7 +290,13 @@ pub fn contexts(state: &State) -> Vec<Ctx> {
         Some(Overlay::ConfirmQuit) => return vec![Ctx::ConfirmQuit],
         Some(Overlay::Recovery { .. }) => return vec![Ctx::Recovery],
         Some(Overlay::Lessons { .. }) => return vec![Ctx::Lessons],
-        Some(Overlay::Prompt(p)) => return vec![if p.multiline { Ctx::PromptMulti } else { Ctx::Prompt }],
+        Some(Overlay::Prompt(p)) => {
+            return vec![if p.multiline {
+                Ctx::PromptMulti
+            } else {
+                Ctx::Prompt
+            }];
+        }
         None => {}
     }
     let mut out = Vec::new();
@@ -206,7 +310,11 @@ pub fn contexts(state: &State) -> Vec<Ctx> {
             out.push(Ctx::Editor);
         }
         None => {
-            out.push(if state.focus == Pane::Integration { Ctx::Table } else { Ctx::Results });
+            out.push(if state.focus == Pane::Integration {
+                Ctx::Table
+            } else {
+                Ctx::Results
+            });
             out.push(Ctx::Nav);
         }
     }
@@ -216,8 +324,16 @@ pub fn contexts(state: &State) -> Vec<Ctx> {
 
 fn same_key(key: Key, ev: &KeyEvent) -> bool {
     // Shift is part of the character for letters and symbols: compare without it there.
-    let mods = if matches!(ev.code, KeyCode::Char(_)) { ev.modifiers - SHIFT } else { ev.modifiers };
-    let want = if matches!(key.code, KeyCode::Char(_)) { key.mods - SHIFT } else { key.mods };
+    let mods = if matches!(ev.code, KeyCode::Char(_)) {
+        ev.modifiers - SHIFT
+    } else {
+        ev.modifiers
+    };
+    let want = if matches!(key.code, KeyCode::Char(_)) {
+        key.mods - SHIFT
+    } else {
+        key.mods
+    };
     key.code == ev.code && mods == want
         || (key.code == KeyCode::BackTab && ev.code == KeyCode::BackTab)
 }
@@ -225,12 +341,18 @@ fn same_key(key: Key, ev: &KeyEvent) -> bool {
 /// The command a key press means here, if any.
 pub fn lookup(state: &State, ev: &KeyEvent) -> Option<Cmd> {
     let ctxs = contexts(state);
-    ctxs.iter().find_map(|ctx| KEYMAP.iter().find(|b| b.ctx == *ctx && same_key(b.key, ev)).map(|b| b.cmd))
+    ctxs.iter().find_map(|ctx| {
+        KEYMAP
+            .iter()
+            .find(|b| b.ctx == *ctx && same_key(b.key, ev))
+            .map(|b| b.cmd)
+    })
 }
 
 /// Does the focused thing take text input?
 fn takes_text(state: &State) -> bool {
-    matches!(state.overlay, Some(Overlay::Prompt(_))) || (state.overlay.is_none() && state.focus.editor().is_some())
+    matches!(state.overlay, Some(Overlay::Prompt(_)))
+        || (state.overlay.is_none() && state.focus.editor().is_some())
 }
 
 /// A terminal event as an [`Action`].
@@ -243,9 +365,20 @@ pub fn translate(state: &State, event: Event) -> Option<Action> {
         },
         Event::Paste(text) => Some(Action::PasteText(text)),
         Event::Mouse(m) => match m.kind {
-            MouseEventKind::Down(_) => Some(Action::Click { column: m.column, row: m.row }),
-            MouseEventKind::ScrollDown => Some(Action::Wheel { column: m.column, row: m.row, down: true }),
-            MouseEventKind::ScrollUp => Some(Action::Wheel { column: m.column, row: m.row, down: false }),
+            MouseEventKind::Down(_) => Some(Action::Click {
+                column: m.column,
+                row: m.row,
+            }),
+            MouseEventKind::ScrollDown => Some(Action::Wheel {
+                column: m.column,
+                row: m.row,
+                down: true,
+            }),
+            MouseEventKind::ScrollUp => Some(Action::Wheel {
+                column: m.column,
+                row: m.row,
+                down: false,
+            }),
             _ => None,
         },
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
@@ -289,11 +422,18 @@ pub fn bar(state: &State) -> Vec<(String, &'static str)> {
         for bnd in KEYMAP.iter().filter(|b| b.ctx == ctx && b.bar) {
             if !seen.contains(&bnd.cmd) {
                 seen.push(bnd.cmd);
-                out.push((key_name(bnd.key), bnd.label));
+                out.push((bnd.cmd, key_name(bnd.key), bnd.label));
             }
         }
     }
-    out
+    // Narrow terminals cut the bar from the right: help, save and quit go first.
+    let rank = |c: &Cmd| match c {
+        Cmd::Help => 0,
+        Cmd::Quit | Cmd::Save => 2,
+        _ => 1,
+    };
+    out.sort_by_key(|(c, _, _)| if state.overlay.is_some() { 1 } else { rank(c) });
+    out.into_iter().map(|(_, k, l)| (k, l)).collect()
 }
 
 #[cfg(test)]
@@ -304,7 +444,12 @@ mod tests {
     fn no_key_is_bound_twice_in_one_context() {
         for (i, a) in KEYMAP.iter().enumerate() {
             for b in &KEYMAP[i + 1..] {
-                assert!(!(a.ctx == b.ctx && a.key == b.key), "{:?} {} bound twice", a.ctx, key_name(a.key));
+                assert!(
+                    !(a.ctx == b.ctx && a.key == b.key),
+                    "{:?} {} bound twice",
+                    a.ctx,
+                    key_name(a.key)
+                );
             }
         }
     }

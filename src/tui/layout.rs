@@ -32,18 +32,30 @@ impl Areas {
 
     pub fn pane_at(&self, column: u16, row: u16) -> Option<Pane> {
         let hit = |r: &Rect| column >= r.x && column < r.right() && row >= r.y && row < r.bottom();
-        self.tabs.iter().chain(&self.panes).find(|(_, r)| hit(r)).map(|(p, _)| *p)
+        self.tabs
+            .iter()
+            .chain(&self.panes)
+            .find(|(_, r)| hit(r))
+            .map(|(p, _)| *p)
     }
 }
 
 /// The left pane on screen (the focused one, or the last focused).
 pub fn shown_left(s: &State) -> Pane {
-    if s.focus.is_left() { s.focus } else { s.last_left }
+    if s.focus.is_left() {
+        s.focus
+    } else {
+        s.last_left
+    }
 }
 
 /// The right pane on screen.
 pub fn shown_right(s: &State) -> Pane {
-    if s.focus.is_left() { s.last_right } else { s.focus }
+    if s.focus.is_left() {
+        s.last_right
+    } else {
+        s.focus
+    }
 }
 
 /// The panes the tab strips offer.
@@ -91,7 +103,15 @@ fn tab_strip(a: &mut Areas, strip: Rect, panes: &[Pane]) {
         if x + w > strip.right() {
             break;
         }
-        a.tabs.push((*p, Rect { x, y: strip.y, width: w, height: 1 }));
+        a.tabs.push((
+            *p,
+            Rect {
+                x,
+                y: strip.y,
+                width: w,
+                height: 1,
+            },
+        ));
         x += w + 1;
     }
 }
@@ -111,7 +131,8 @@ fn stacked(a: &mut Areas, body: Rect, s: &State) {
 }
 
 fn side_by_side(a: &mut Areas, body: Rect, s: &State) {
-    let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
     let [handler, table, tabs, bottom] = Layout::vertical([
         Constraint::Percentage(30),
         Constraint::Percentage(30),
@@ -125,7 +146,8 @@ fn side_by_side(a: &mut Areas, body: Rect, s: &State) {
     a.panes.push((s.bottom_tab, bottom));
     let shown = shown_right(s);
     if matches!(shown, Pane::Log | Pane::Lesson) {
-        let [tabs, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(right);
+        let [tabs, rest] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(right);
         tab_strip(a, tabs, &right_tabs(s));
         a.panes.push((shown, rest));
     } else {

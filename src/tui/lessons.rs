@@ -19,7 +19,9 @@ impl LessonFile {
     }
 
     pub fn title(&self) -> String {
-        self.scenario().map(|s| s.title).unwrap_or_else(|e| format!("{} (does not load: {e})", self.id))
+        self.scenario()
+            .map(|s| s.title)
+            .unwrap_or_else(|e| format!("{} (does not load: {e})", self.id))
     }
 }
 

@@ -26,7 +26,9 @@ use std::path::PathBuf;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
-use ratatui::crossterm::event::{self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use ratatui::crossterm::execute;
 
 pub use action::{Action, Cmd};
@@ -48,7 +50,9 @@ pub fn run(path: Option<PathBuf>) -> io::Result<()> {
     let mut terminal = ratatui::try_init()?;
     let _ = execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste);
     install_panic_hook();
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| event_loop(&mut terminal, &mut state)));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        event_loop(&mut terminal, &mut state)
+    }));
     let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
     ratatui::restore();
     match outcome {
@@ -70,35 +74,59 @@ pub fn initial_state(path: Option<PathBuf>) -> io::Result<State> {
     let theme = Theme::from_env();
     match path {
         Some(p) => {
-            let scenario = crate::scenario::load(&p).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
-            Ok(State::new(scenario, Some(p.clone()), p.display().to_string(), theme))
+            let scenario = crate::scenario::load(&p)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+            Ok(State::new(
+                scenario,
+                Some(p.clone()),
+                p.display().to_string(),
+                theme,
+            ))
         }
         None => {
             let first = crate::scenario::builtin()
                 .first()
                 .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no built-in scenario"))?;
-            let scenario = first.scenario().map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
-            Ok(State::new(scenario, None, format!("built-in: {}", first.name), theme))
+            let scenario = first
+                .scenario()
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+            Ok(State::new(
+                scenario,
+                None,
+                format!("built-in: {}", first.name),
+                theme,
+            ))
         }
     }
 }
 
 /// If a recovery file exists for what is being opened, ask whether to restore it.
 pub fn offer_recovery(s: &mut State) {
-    let Some(dir) = s.state_dir.clone() else { return };
+    let Some(dir) = s.state_dir.clone() else {
+        return;
+    };
     let origin = update::recovery_origin(s);
     let file = store::recovery_file(&dir, &origin);
-    let Ok(text) = std::fs::read_to_string(&file) else { return };
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        return;
+    };
     let body = text.split_once('\n').map(|(_, rest)| rest).unwrap_or("");
     match crate::scenario::parse(body, &file.display().to_string()) {
         Ok(scenario) if scenario != s.scenario => {
             let origin = s.path.clone();
-            s.overlay = Some(Overlay::Recovery { file, scenario: Box::new(scenario), origin });
+            s.overlay = Some(Overlay::Recovery {
+                file,
+                scenario: Box::new(scenario),
+                origin,
+            });
         }
         Ok(_) => {
             let _ = std::fs::remove_file(&file);
         }
-        Err(e) => s.set_status(Severity::Warning, format!("a recovery file could not be read: {e}")),
+        Err(e) => s.set_status(
+            Severity::Warning,
+            format!("a recovery file could not be read: {e}"),
+        ),
     }
 }
 
@@ -126,18 +154,20 @@ enum Msg {
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, s: &mut State) -> io::Result<()> {
     let (tx, rx) = mpsc::channel::<Msg>();
     let input_tx = tx.clone();
-    std::thread::Builder::new().name("apigw-lab-input".into()).spawn(move || {
-        loop {
-            let msg = match event::read() {
-                Ok(ev) => Msg::Term(ev),
-                Err(e) => Msg::TermError(e),
-            };
-            let stop = matches!(msg, Msg::TermError(_));
-            if input_tx.send(msg).is_err() || stop {
-                return;
+    std::thread::Builder::new()
+        .name("apigw-lab-input".into())
+        .spawn(move || {
+            loop {
+                let msg = match event::read() {
+                    Ok(ev) => Msg::Term(ev),
+                    Err(e) => Msg::TermError(e),
+                };
+                let stop = matches!(msg, Msg::TermError(_));
+                if input_tx.send(msg).is_err() || stop {
+                    return;
+                }
             }
-        }
-    })?;
+        })?;
     let eval_tx = tx;
     let worker = worker::spawn(move |generation, result| {
         let _ = eval_tx.send(Msg::Evaluated(generation, Box::new(result)));

@@ -42,8 +42,20 @@ impl Pane {
         Pane::Log,
         Pane::Lesson,
     ];
-    pub const LEFT: [Pane; 5] = [Pane::Handler, Pane::Integration, Pane::Template, Pane::Request, Pane::Methods];
-    pub const RIGHT: [Pane; 5] = [Pane::Output, Pane::Selection, Pane::Responses, Pane::Log, Pane::Lesson];
+    pub const LEFT: [Pane; 5] = [
+        Pane::Handler,
+        Pane::Integration,
+        Pane::Template,
+        Pane::Request,
+        Pane::Methods,
+    ];
+    pub const RIGHT: [Pane; 5] = [
+        Pane::Output,
+        Pane::Selection,
+        Pane::Responses,
+        Pane::Log,
+        Pane::Lesson,
+    ];
 
     pub fn is_left(self) -> bool {
         Pane::LEFT.contains(&self)
@@ -143,7 +155,12 @@ pub enum Column {
 }
 
 impl Column {
-    pub const ALL: [Column; 4] = [Column::Status, Column::Pattern, Column::Templates, Column::Parameters];
+    pub const ALL: [Column; 4] = [
+        Column::Status,
+        Column::Pattern,
+        Column::Templates,
+        Column::Parameters,
+    ];
 }
 
 /// Which template the template editor shows.
@@ -190,10 +207,18 @@ pub enum PromptTarget {
 /// A dialog or overlay on top of the screen (takes the keys while open).
 #[derive(Debug, Clone)]
 pub enum Overlay {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     ConfirmQuit,
-    Recovery { file: PathBuf, scenario: Box<Scenario>, origin: Option<PathBuf> },
-    Lessons { selected: usize },
+    Recovery {
+        file: PathBuf,
+        scenario: Box<Scenario>,
+        origin: Option<PathBuf>,
+    },
+    Lessons {
+        selected: usize,
+    },
     Prompt(Box<Prompt>),
 }
 
@@ -299,7 +324,12 @@ impl State {
             scenario,
             path,
             origin,
-            editors: [new_editor(""), new_editor(""), new_editor(""), new_editor("")],
+            editors: [
+                new_editor(""),
+                new_editor(""),
+                new_editor(""),
+                new_editor(""),
+            ],
             handler_kind: HandlerKind::Code,
             handler_stash: Default::default(),
             row: 0,
@@ -349,7 +379,13 @@ impl State {
     }
 
     /// Replace the whole scenario (open a lesson, restore a recovery file).
-    pub fn replace_scenario(&mut self, scenario: Scenario, path: Option<PathBuf>, origin: String, saved: Scenario) {
+    pub fn replace_scenario(
+        &mut self,
+        scenario: Scenario,
+        path: Option<PathBuf>,
+        origin: String,
+        saved: Scenario,
+    ) {
         let theme = self.theme;
         let screen = self.screen;
         let clipboard = std::mem::take(&mut self.clipboard);
@@ -414,10 +450,21 @@ impl State {
         };
         self.handler_kind = kind;
         self.handler_stash = [
-            h.code.clone().unwrap_or_else(|| "exports.handler = async (event) => {\n  return {};\n};".into()),
+            h.code
+                .clone()
+                .unwrap_or_else(|| "exports.handler = async (event) => {\n  return {};\n};".into()),
             h.returns.clone().unwrap_or_else(|| "{}".into()),
-            h.throws.as_ref().map(|t| t.error_message.clone()).unwrap_or_else(|| "Internal Error - something broke".into()),
-            fail_name(h.fails.as_ref().map(|f| f.kind).unwrap_or(FailKind::Timeout)).into(),
+            h.throws
+                .as_ref()
+                .map(|t| t.error_message.clone())
+                .unwrap_or_else(|| "Internal Error - something broke".into()),
+            fail_name(
+                h.fails
+                    .as_ref()
+                    .map(|f| f.kind)
+                    .unwrap_or(FailKind::Timeout),
+            )
+            .into(),
         ];
         let text = self.handler_stash[kind as usize].clone();
         self.set_editor_text(Editor::Handler, &text);
@@ -430,7 +477,11 @@ impl State {
 
     /// The selected integration response's status key.
     pub fn selected_status(&self) -> Option<String> {
-        self.scenario.integration.integration_responses.get_index(self.row).map(|(k, _)| k.clone())
+        self.scenario
+            .integration
+            .integration_responses
+            .get_index(self.row)
+            .map(|(k, _)| k.clone())
     }
 
     /// The content types the template editor can show, and the selected one.
@@ -445,9 +496,10 @@ impl State {
                 .map(|(_, r)| &r.response_templates),
         };
         let types: Vec<String> = map.map(|m| m.keys().cloned().collect()).unwrap_or_default();
-        let selected = types.get(self.content_type).cloned().or_else(|| {
-            map.is_some().then(|| "application/json".to_string())
-        });
+        let selected = types
+            .get(self.content_type)
+            .cloned()
+            .or_else(|| map.is_some().then(|| "application/json".to_string()));
         (types, selected)
     }
 
@@ -455,7 +507,12 @@ impl State {
         let (_, ct) = self.template_types();
         let ct = ct?;
         match self.template_target {
-            TemplateTarget::Request => self.scenario.integration.request_templates.get(&ct).cloned(),
+            TemplateTarget::Request => self
+                .scenario
+                .integration
+                .request_templates
+                .get(&ct)
+                .cloned(),
             TemplateTarget::Response => self
                 .scenario
                 .integration
@@ -482,7 +539,9 @@ impl State {
         self.focus = pane;
         match pane {
             Pane::Template | Pane::Request | Pane::Methods => self.bottom_tab = pane,
-            Pane::Output | Pane::Selection | Pane::Responses => self.right_view = RightView::Results,
+            Pane::Output | Pane::Selection | Pane::Responses => {
+                self.right_view = RightView::Results
+            }
             Pane::Log => self.right_view = RightView::Log,
             Pane::Lesson => self.right_view = RightView::Lesson,
             _ => {}
@@ -492,7 +551,12 @@ impl State {
         } else {
             self.last_right = pane;
         }
-        for e in [Editor::Handler, Editor::Template, Editor::Request, Editor::Methods] {
+        for e in [
+            Editor::Handler,
+            Editor::Template,
+            Editor::Request,
+            Editor::Methods,
+        ] {
             let style = if e.pane() == pane {
                 Style::default().add_modifier(Modifier::REVERSED)
             } else {
@@ -541,7 +605,12 @@ impl State {
         match self.handler_kind {
             HandlerKind::Code => h.code = Some(text),
             HandlerKind::Returns => h.returns = Some(text),
-            HandlerKind::Throws => h.throws = Some(Throws { error_type: keep_type, error_message: text }),
+            HandlerKind::Throws => {
+                h.throws = Some(Throws {
+                    error_type: keep_type,
+                    error_message: text,
+                })
+            }
             HandlerKind::Fails => {
                 let kind = parse_fail(text.trim()).unwrap_or(FailKind::Timeout);
                 h.fails = Some(crate::scenario::Fails { kind });
@@ -557,7 +626,12 @@ impl State {
                 self.scenario.integration.request_templates.insert(ct, text);
             }
             TemplateTarget::Response => {
-                if let Some((_, r)) = self.scenario.integration.integration_responses.get_index_mut(self.row) {
+                if let Some((_, r)) = self
+                    .scenario
+                    .integration
+                    .integration_responses
+                    .get_index_mut(self.row)
+                {
                     if text.is_empty() && !r.response_templates.contains_key(&ct) {
                         return;
                     }
@@ -571,7 +645,12 @@ impl State {
     pub fn validate_editors(&mut self) {
         self.form_errors.clear();
         let mut add = |pane: Pane, f: FormError| {
-            self.form_errors.push(InputError { pane, line: f.line, column: f.column, message: f.message })
+            self.form_errors.push(InputError {
+                pane,
+                line: f.line,
+                column: f.column,
+                message: f.message,
+            })
         };
         let handler_lines = self.editors[Editor::Handler as usize].lines().join("\n");
         match self.handler_kind {
@@ -593,7 +672,9 @@ impl State {
         if let Err(f) = forms::parse_request(self.editors[Editor::Request as usize].lines()) {
             add(Pane::Request, f);
         }
-        if let Err(f) = forms::parse_method_responses(self.editors[Editor::Methods as usize].lines()) {
+        if let Err(f) =
+            forms::parse_method_responses(self.editors[Editor::Methods as usize].lines())
+        {
             add(Pane::Methods, f);
         }
     }

@@ -6,16 +6,22 @@ use std::path::{Path, PathBuf};
 
 /// The lab's state directory, `None` when neither `XDG_STATE_HOME` nor `HOME` is set.
 pub fn state_dir() -> Option<PathBuf> {
-    let xdg = std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()).map(PathBuf::from);
+    let xdg = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
     let base = xdg.filter(|p| p.is_absolute()).or_else(|| {
-        std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".local/state"))
+        std::env::var_os("HOME")
+            .filter(|v| !v.is_empty())
+            .map(|h| PathBuf::from(h).join(".local/state"))
     })?;
     Some(base.join("apigw-lab"))
 }
 
 /// FNV-1a: a stable short name for a scenario's origin (std's hasher is not stable across runs).
 fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// The recovery file for edits of `origin` (a file path, or a built-in / lesson name).
@@ -25,10 +31,17 @@ pub fn recovery_file(dir: &Path, origin: &str) -> PathBuf {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(40)
         .collect();
-    dir.join("recovery").join(format!("{stem}-{:016x}.toml", fnv(origin)))
+    dir.join("recovery")
+        .join(format!("{stem}-{:016x}.toml", fnv(origin)))
 }
 
 /// Writes `text` to `path` atomically (temporary file in the same directory, then rename).
@@ -56,7 +69,13 @@ pub fn progress_file(dir: &Path) -> PathBuf {
 pub fn solved_lessons(dir: Option<&Path>) -> Vec<String> {
     let Some(dir) = dir else { return Vec::new() };
     std::fs::read_to_string(progress_file(dir))
-        .map(|t| t.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect())
+        .map(|t| {
+            t.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -78,7 +97,11 @@ mod tests {
         let d = Path::new("/s");
         assert_eq!(recovery_file(d, "/a/x.toml"), recovery_file(d, "/a/x.toml"));
         assert_ne!(recovery_file(d, "/a/x.toml"), recovery_file(d, "/b/x.toml"));
-        assert!(recovery_file(d, "/a/x.toml").to_string_lossy().contains("/recovery/x-"));
+        assert!(
+            recovery_file(d, "/a/x.toml")
+                .to_string_lossy()
+                .contains("/recovery/x-")
+        );
     }
 
     #[test]

@@ -59,7 +59,11 @@ pub fn reason_phrase(status: u16) -> &'static str {
 
 /// Display columns of a character (tabs expand to the next multiple of `tab`).
 pub fn char_width(c: char, col: usize, tab: usize) -> usize {
-    if c == '\t' { tab - col % tab } else { c.width().unwrap_or(0) }
+    if c == '\t' {
+        tab - col % tab
+    } else {
+        c.width().unwrap_or(0)
+    }
 }
 
 /// Cuts `s` to at most `width` display columns, ending in `…` when it was longer.
@@ -68,7 +72,9 @@ pub fn fit(s: &str, width: usize) -> String {
     let mut used = 0;
     for c in s.chars() {
         let w = c.width().unwrap_or(0);
-        if used + w > width.saturating_sub(1) && s.chars().map(|c| c.width().unwrap_or(0)).sum::<usize>() > width {
+        if used + w > width.saturating_sub(1)
+            && s.chars().map(|c| c.width().unwrap_or(0)).sum::<usize>() > width
+        {
             out.push('…');
             return out;
         }

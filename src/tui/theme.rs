@@ -57,16 +57,25 @@ impl Theme {
         } else {
             Depth::Ansi16
         };
-        Theme { depth, light: var("APIGW_LAB_THEME").eq_ignore_ascii_case("light") }
+        Theme {
+            depth,
+            light: var("APIGW_LAB_THEME").eq_ignore_ascii_case("light"),
+        }
     }
 
     /// The theme used by snapshot tests and benchmarks: independent of the environment.
     pub fn plain() -> Theme {
-        Theme { depth: Depth::Ansi16, light: false }
+        Theme {
+            depth: Depth::Ansi16,
+            light: false,
+        }
     }
 
     pub fn toggled_light(self) -> Theme {
-        Theme { light: !self.light, ..self }
+        Theme {
+            light: !self.light,
+            ..self
+        }
     }
 
     pub fn name(self) -> &'static str {
@@ -110,8 +119,12 @@ impl Theme {
         match (role, self.light) {
             (Role::Text, false) => pick(Color::Reset, (220, 223, 228), (40, 44, 52)),
             (Role::Text, true) => pick(Color::Reset, (220, 223, 228), (40, 44, 52)),
-            (Role::Muted | Role::Comment, false) => pick(Color::DarkGray, (125, 133, 144), (125, 133, 144)),
-            (Role::Muted | Role::Comment, true) => pick(Color::Gray, (125, 133, 144), (110, 116, 126)),
+            (Role::Muted | Role::Comment, false) => {
+                pick(Color::DarkGray, (125, 133, 144), (125, 133, 144))
+            }
+            (Role::Muted | Role::Comment, true) => {
+                pick(Color::Gray, (125, 133, 144), (110, 116, 126))
+            }
             (Role::Border, _) => pick(Color::DarkGray, (92, 99, 112), (170, 175, 185)),
             (Role::Focus, false) => pick(Color::LightCyan, (97, 175, 239), (1, 132, 188)),
             (Role::Focus, true) => pick(Color::Blue, (97, 175, 239), (1, 132, 188)),
@@ -142,8 +155,18 @@ mod tests {
 
     #[test]
     fn mono_uses_no_colour_at_all() {
-        let t = Theme { depth: Depth::Mono, light: false };
-        for role in [Role::Text, Role::Error, Role::Ok, Role::Str, Role::Focus, Role::Match] {
+        let t = Theme {
+            depth: Depth::Mono,
+            light: false,
+        };
+        for role in [
+            Role::Text,
+            Role::Error,
+            Role::Ok,
+            Role::Str,
+            Role::Focus,
+            Role::Match,
+        ] {
             let s = t.style(role);
             assert_eq!(s.fg, None, "{role:?}");
             assert_eq!(s.bg, None, "{role:?}");
@@ -153,10 +176,16 @@ mod tests {
     #[test]
     fn ansi16_never_emits_rgb() {
         for light in [false, true] {
-            let t = Theme { depth: Depth::Ansi16, light };
+            let t = Theme {
+                depth: Depth::Ansi16,
+                light,
+            };
             assert!(!matches!(t.style(Role::Keyword).fg, Some(Color::Rgb(..))));
         }
-        let t = Theme { depth: Depth::TrueColor, light: true };
+        let t = Theme {
+            depth: Depth::TrueColor,
+            light: true,
+        };
         assert!(matches!(t.style(Role::Keyword).fg, Some(Color::Rgb(..))));
     }
 }

@@ -80,10 +80,19 @@ fn command(s: &mut State, c: Cmd) {
         Cmd::ColLeft | Cmd::ColRight => {
             let i = Column::ALL.iter().position(|x| *x == s.column).unwrap_or(0);
             let n = Column::ALL.len();
-            s.column = Column::ALL[if c == Cmd::ColRight { (i + 1) % n } else { (i + n - 1) % n }];
+            s.column = Column::ALL[if c == Cmd::ColRight {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            }];
         }
         Cmd::EditCell => edit_cell(s),
-        Cmd::AddResponse => open_prompt(s, PromptTarget::NewResponse, "New integration response: status code", ""),
+        Cmd::AddResponse => open_prompt(
+            s,
+            PromptTarget::NewResponse,
+            "New integration response: status code",
+            "",
+        ),
         Cmd::DeleteResponse => delete_response(s),
         Cmd::MoveResponseUp | Cmd::MoveResponseDown => move_response(s, c == Cmd::MoveResponseDown),
         Cmd::NextContentType => {
@@ -93,10 +102,17 @@ fn command(s: &mut State, c: Cmd) {
                 s.reload_template_editor();
             }
         }
-        Cmd::AddContentType => open_prompt(s, PromptTarget::ContentType, "Add a template for content type", "text/plain"),
+        Cmd::AddContentType => open_prompt(
+            s,
+            PromptTarget::ContentType,
+            "Add a template for content type",
+            "text/plain",
+        ),
         Cmd::RemoveTemplate => remove_template(s),
         Cmd::UndoTable => undo_table(s),
-        Cmd::Undo | Cmd::Redo | Cmd::Copy | Cmd::Cut | Cmd::Paste | Cmd::SelectAll => editor_command(s, c),
+        Cmd::Undo | Cmd::Redo | Cmd::Copy | Cmd::Cut | Cmd::Paste | Cmd::SelectAll => {
+            editor_command(s, c)
+        }
         Cmd::Search => {
             if let Some(e) = s.focus.editor() {
                 open_prompt(s, PromptTarget::Search(e), "Search (regex)", "");
@@ -105,7 +121,11 @@ fn command(s: &mut State, c: Cmd) {
         Cmd::SearchNext | Cmd::SearchPrev => {
             if let Some(e) = s.focus.editor() {
                 let t = s.editor_mut(e);
-                let found = if c == Cmd::SearchNext { t.search_forward(false) } else { t.search_back(false) };
+                let found = if c == Cmd::SearchNext {
+                    t.search_forward(false)
+                } else {
+                    t.search_back(false)
+                };
                 if !found {
                     s.set_status(Severity::Info, "no match");
                 }
@@ -113,16 +133,33 @@ fn command(s: &mut State, c: Cmd) {
         }
         Cmd::CycleHandlerKind => cycle_handler_kind(s),
         Cmd::CycleRuntime => {
-            let i = RUNTIMES.iter().position(|r| *r == s.scenario.handler.runtime).map_or(0, |i| i + 1);
+            let i = RUNTIMES
+                .iter()
+                .position(|r| *r == s.scenario.handler.runtime)
+                .map_or(0, |i| i + 1);
             s.scenario.handler.runtime = RUNTIMES[i % RUNTIMES.len()].to_string();
             s.mark_edited();
         }
         Cmd::EditErrorType => {
             if s.handler_kind == HandlerKind::Throws {
-                let current = s.scenario.handler.throws.as_ref().and_then(|t| t.error_type.clone()).unwrap_or_default();
-                open_prompt(s, PromptTarget::ErrorType, "Error type (empty: the runtime's default)", &current);
+                let current = s
+                    .scenario
+                    .handler
+                    .throws
+                    .as_ref()
+                    .and_then(|t| t.error_type.clone())
+                    .unwrap_or_default();
+                open_prompt(
+                    s,
+                    PromptTarget::ErrorType,
+                    "Error type (empty: the runtime's default)",
+                    &current,
+                );
             } else {
-                s.set_status(Severity::Info, "the error type applies to `throws` handlers (Alt-k to switch)");
+                s.set_status(
+                    Severity::Info,
+                    "the error type applies to `throws` handlers (Alt-k to switch)",
+                );
             }
         }
         Cmd::ToggleTemplateTarget => {
@@ -147,7 +184,9 @@ fn command(s: &mut State, c: Cmd) {
 // ---------------------------------------------------------------- dialogs
 
 fn help_command(s: &mut State, c: Cmd) {
-    let Some(Overlay::Help { scroll }) = &mut s.overlay else { return };
+    let Some(Overlay::Help { scroll }) = &mut s.overlay else {
+        return;
+    };
     match c {
         Cmd::ScrollUp => *scroll = scroll.saturating_sub(1),
         Cmd::ScrollDown => *scroll = scroll.saturating_add(1),
@@ -178,7 +217,14 @@ fn confirm_quit(s: &mut State, c: Cmd) {
 }
 
 fn recovery_command(s: &mut State, c: Cmd) {
-    let Some(Overlay::Recovery { file, scenario, origin }) = s.overlay.clone() else { return };
+    let Some(Overlay::Recovery {
+        file,
+        scenario,
+        origin,
+    }) = s.overlay.clone()
+    else {
+        return;
+    };
     match c {
         Cmd::Yes => {
             s.overlay = None;
@@ -186,7 +232,10 @@ fn recovery_command(s: &mut State, c: Cmd) {
             let label = s.origin.clone();
             s.replace_scenario(*scenario, origin, label, saved);
             s.autosave_pending = true;
-            s.set_status(Severity::Ok, "restored the unsaved edits (Ctrl-S saves them)");
+            s.set_status(
+                Severity::Ok,
+                "restored the unsaved edits (Ctrl-S saves them)",
+            );
         }
         Cmd::Discard => {
             s.overlay = None;
@@ -195,7 +244,10 @@ fn recovery_command(s: &mut State, c: Cmd) {
         }
         Cmd::No | Cmd::Cancel => {
             s.overlay = None;
-            s.set_status(Severity::Info, format!("recovered edits kept in {}", file.display()));
+            s.set_status(
+                Severity::Info,
+                format!("recovered edits kept in {}", file.display()),
+            );
         }
         _ => {}
     }
@@ -203,7 +255,9 @@ fn recovery_command(s: &mut State, c: Cmd) {
 
 fn lessons_command(s: &mut State, c: Cmd) {
     let n = lessons::lessons().len();
-    let Some(Overlay::Lessons { selected }) = &mut s.overlay else { return };
+    let Some(Overlay::Lessons { selected }) = &mut s.overlay else {
+        return;
+    };
     match c {
         Cmd::RowUp => *selected = selected.saturating_sub(1),
         Cmd::RowDown => *selected = (*selected + 1).min(n.saturating_sub(1)),
@@ -219,14 +273,25 @@ fn lessons_command(s: &mut State, c: Cmd) {
 
 /// Opens lesson `i` of the built-in list.
 pub fn open_lesson(s: &mut State, i: usize) {
-    let Some(file) = lessons::lessons().get(i) else { return };
+    let Some(file) = lessons::lessons().get(i) else {
+        return;
+    };
     match file.scenario() {
         Ok(sc) => {
             s.replace_scenario(sc.clone(), None, format!("lesson {}", file.id), sc);
-            let solved = store::solved_lessons(s.state_dir.as_deref()).iter().any(|x| x == file.id);
-            s.lesson = Some(super::state::LessonState { id: file.id.to_string(), hints_shown: 0, solved });
+            let solved = store::solved_lessons(s.state_dir.as_deref())
+                .iter()
+                .any(|x| x == file.id);
+            s.lesson = Some(super::state::LessonState {
+                id: file.id.to_string(),
+                hints_shown: 0,
+                solved,
+            });
             s.last_right = Pane::Lesson;
-            s.set_status(Severity::Info, format!("lesson: {} (F7 or h reveals a hint)", s.scenario.title));
+            s.set_status(
+                Severity::Info,
+                format!("lesson: {} (F7 or h reveals a hint)", s.scenario.title),
+            );
         }
         Err(e) => s.set_status(Severity::Error, format!("lesson {}: {e}", file.id)),
     }
@@ -234,7 +299,10 @@ pub fn open_lesson(s: &mut State, i: usize) {
 
 fn hint(s: &mut State) {
     let Some(l) = &mut s.lesson else {
-        s.set_status(Severity::Info, "hints belong to lessons: F5 opens the lesson list");
+        s.set_status(
+            Severity::Info,
+            "hints belong to lessons: F5 opens the lesson list",
+        );
         return;
     };
     let total = s.scenario.lesson.as_ref().map_or(0, |l| l.hints.len());
@@ -265,7 +333,9 @@ fn open_prompt(s: &mut State, target: PromptTarget, title: &str, text: &str) {
 }
 
 fn prompt_command(s: &mut State, c: Cmd) {
-    let Some(Overlay::Prompt(p)) = &mut s.overlay else { return };
+    let Some(Overlay::Prompt(p)) = &mut s.overlay else {
+        return;
+    };
     match c {
         Cmd::Accept => accept_prompt(s),
         Cmd::Cancel => {
@@ -289,8 +359,14 @@ fn prompt_command(s: &mut State, c: Cmd) {
 }
 
 fn prompt_text(s: &State) -> Option<(PromptTarget, String, Vec<String>)> {
-    let Some(Overlay::Prompt(p)) = &s.overlay else { return None };
-    Some((p.target, p.input.lines().join("\n"), p.input.lines().to_vec()))
+    let Some(Overlay::Prompt(p)) = &s.overlay else {
+        return None;
+    };
+    Some((
+        p.target,
+        p.input.lines().join("\n"),
+        p.input.lines().to_vec(),
+    ))
 }
 
 fn set_prompt_error(s: &mut State, error: Option<String>) {
@@ -301,18 +377,30 @@ fn set_prompt_error(s: &mut State, error: Option<String>) {
 
 /// Fields that change the result are applied on every keystroke (live); the rest on Enter.
 fn apply_prompt_live(s: &mut State) {
-    let Some((target, text, lines)) = prompt_text(s) else { return };
+    let Some((target, text, lines)) = prompt_text(s) else {
+        return;
+    };
     let before = s.scenario.clone();
     let mut error = None;
     match target {
         PromptTarget::Pattern => {
-            if let Some((_, r)) = s.scenario.integration.integration_responses.get_index_mut(s.row) {
+            if let Some((_, r)) = s
+                .scenario
+                .integration
+                .integration_responses
+                .get_index_mut(s.row)
+            {
                 r.selection_pattern = (!text.is_empty()).then_some(text);
             }
         }
         PromptTarget::Parameters => match forms::parse_parameters(&lines) {
             Ok(p) => {
-                if let Some((_, r)) = s.scenario.integration.integration_responses.get_index_mut(s.row) {
+                if let Some((_, r)) = s
+                    .scenario
+                    .integration
+                    .integration_responses
+                    .get_index_mut(s.row)
+                {
                     r.response_parameters = p;
                 }
             }
@@ -346,9 +434,17 @@ fn status_problem(s: &State, text: &str) -> Option<String> {
         Some((PromptTarget::Status, ..)) => s.selected_status(),
         _ => None,
     };
-    if text.len() != 3 || !text.chars().all(|c| c.is_ascii_digit()) || !('1'..='5').contains(&text.chars().next()?) {
+    if text.len() != 3
+        || !text.chars().all(|c| c.is_ascii_digit())
+        || !('1'..='5').contains(&text.chars().next()?)
+    {
         Some("a status code is three digits, 100–599".into())
-    } else if own.as_deref() != Some(text) && s.scenario.integration.integration_responses.contains_key(text) {
+    } else if own.as_deref() != Some(text)
+        && s.scenario
+            .integration
+            .integration_responses
+            .contains_key(text)
+    {
         Some(format!("{text} already has an integration response"))
     } else {
         None
@@ -356,14 +452,18 @@ fn status_problem(s: &State, text: &str) -> Option<String> {
 }
 
 fn accept_prompt(s: &mut State) {
-    let Some((target, text, _)) = prompt_text(s) else { return };
+    let Some((target, text, _)) = prompt_text(s) else {
+        return;
+    };
     let problem = match target {
         PromptTarget::Status | PromptTarget::NewResponse => status_problem(s, text.trim()),
         PromptTarget::Parameters | PromptTarget::Search(_) => match &s.overlay {
             Some(Overlay::Prompt(p)) => p.error.clone(),
             _ => None,
         },
-        PromptTarget::ContentType if !text.contains('/') => Some("a media type looks like `text/plain`".into()),
+        PromptTarget::ContentType if !text.contains('/') => {
+            Some("a media type looks like `text/plain`".into())
+        }
         PromptTarget::SaveAs if text.trim().is_empty() => Some("type a file name".into()),
         _ => None,
     };
@@ -395,13 +495,27 @@ fn accept_prompt(s: &mut State) {
             s.mark_edited();
             if has_default {
                 // A second default would make selection ambiguous: ask for its pattern now.
-                open_prompt(s, PromptTarget::Pattern, "selectionPattern (Java regex, whole errorMessage)", "");
+                open_prompt(
+                    s,
+                    PromptTarget::Pattern,
+                    "selectionPattern (Java regex, whole errorMessage)",
+                    "",
+                );
             }
         }
         PromptTarget::ContentType => {
             if s.template_target == TemplateTarget::Request {
-                s.scenario.integration.request_templates.entry(text.clone()).or_default();
-            } else if let Some((_, r)) = s.scenario.integration.integration_responses.get_index_mut(s.row) {
+                s.scenario
+                    .integration
+                    .request_templates
+                    .entry(text.clone())
+                    .or_default();
+            } else if let Some((_, r)) = s
+                .scenario
+                .integration
+                .integration_responses
+                .get_index_mut(s.row)
+            {
                 s.history.push(before);
                 r.response_templates.entry(text.clone()).or_default();
             }
@@ -428,7 +542,13 @@ fn rename_response(s: &mut State, to: &str) {
     let renamed: Map<IntegrationResponse> = responses
         .into_iter()
         .enumerate()
-        .map(|(i, (k, v))| if i == s.row { (to.to_string(), v) } else { (k, v) })
+        .map(|(i, (k, v))| {
+            if i == s.row {
+                (to.to_string(), v)
+            } else {
+                (k, v)
+            }
+        })
         .collect();
     s.scenario.integration.integration_responses = renamed;
 }
@@ -440,14 +560,28 @@ fn move_row(s: &mut State, down: bool) {
     if n == 0 {
         return;
     }
-    s.row = if down { (s.row + 1).min(n - 1) } else { s.row.saturating_sub(1) };
+    s.row = if down {
+        (s.row + 1).min(n - 1)
+    } else {
+        s.row.saturating_sub(1)
+    };
     s.content_type = 0;
     s.reload_template_editor();
 }
 
 fn edit_cell(s: &mut State) {
-    let Some((status, r)) = s.scenario.integration.integration_responses.get_index(s.row) else {
-        return open_prompt(s, PromptTarget::NewResponse, "New integration response: status code", "");
+    let Some((status, r)) = s
+        .scenario
+        .integration
+        .integration_responses
+        .get_index(s.row)
+    else {
+        return open_prompt(
+            s,
+            PromptTarget::NewResponse,
+            "New integration response: status code",
+            "",
+        );
     };
     let (status, r) = (status.clone(), r.clone());
     match s.column {
@@ -455,7 +589,9 @@ fn edit_cell(s: &mut State) {
         Column::Pattern => open_prompt(
             s,
             PromptTarget::Pattern,
-            &format!("selectionPattern for {status} (Java regex, whole errorMessage; empty = default)"),
+            &format!(
+                "selectionPattern for {status} (Java regex, whole errorMessage; empty = default)"
+            ),
             r.selection_pattern.as_deref().unwrap_or(""),
         ),
         Column::Templates => {
@@ -477,21 +613,42 @@ fn delete_response(s: &mut State) {
         return;
     }
     s.checkpoint();
-    let (status, _) = s.scenario.integration.integration_responses.shift_remove_index(s.row).unwrap_or_default();
-    s.row = s.row.min(s.scenario.integration.integration_responses.len().saturating_sub(1));
+    let (status, _) = s
+        .scenario
+        .integration
+        .integration_responses
+        .shift_remove_index(s.row)
+        .unwrap_or_default();
+    s.row = s.row.min(
+        s.scenario
+            .integration
+            .integration_responses
+            .len()
+            .saturating_sub(1),
+    );
     s.reload_template_editor();
     s.mark_edited();
-    s.set_status(Severity::Info, format!("deleted integration response {status} (u undoes)"));
+    s.set_status(
+        Severity::Info,
+        format!("deleted integration response {status} (u undoes)"),
+    );
 }
 
 fn move_response(s: &mut State, down: bool) {
     let n = s.scenario.integration.integration_responses.len();
-    let to = if down { s.row + 1 } else { s.row.wrapping_sub(1) };
+    let to = if down {
+        s.row + 1
+    } else {
+        s.row.wrapping_sub(1)
+    };
     if to >= n {
         return;
     }
     s.checkpoint();
-    s.scenario.integration.integration_responses.move_index(s.row, to);
+    s.scenario
+        .integration
+        .integration_responses
+        .move_index(s.row, to);
     s.row = to;
     s.mark_edited();
 }
@@ -505,7 +662,12 @@ fn remove_template(s: &mut State) {
             s.scenario.integration.request_templates.shift_remove(&ct);
         }
         TemplateTarget::Response => {
-            if let Some((_, r)) = s.scenario.integration.integration_responses.get_index_mut(s.row) {
+            if let Some((_, r)) = s
+                .scenario
+                .integration
+                .integration_responses
+                .get_index_mut(s.row)
+            {
                 r.response_templates.shift_remove(&ct);
             }
         }
@@ -521,7 +683,13 @@ fn undo_table(s: &mut State) {
         return;
     };
     s.scenario = prev;
-    s.row = s.row.min(s.scenario.integration.integration_responses.len().saturating_sub(1));
+    s.row = s.row.min(
+        s.scenario
+            .integration
+            .integration_responses
+            .len()
+            .saturating_sub(1),
+    );
     s.load_editors();
     s.set_focus(s.focus);
     s.validate_editors();
@@ -536,14 +704,19 @@ fn cycle_handler_kind(s: &mut State) {
     let text = s.handler_stash[s.handler_kind as usize].clone();
     let mut t = TextArea::new(text.split('\n').map(String::from).collect());
     t.set_cursor_line_style(ratatui::style::Style::default());
-    t.set_line_number_style(ratatui::style::Style::default().add_modifier(ratatui::style::Modifier::DIM));
+    t.set_line_number_style(
+        ratatui::style::Style::default().add_modifier(ratatui::style::Modifier::DIM),
+    );
     t.set_tab_length(2);
     s.editors[Editor::Handler as usize] = t;
     s.set_focus(s.focus);
     s.apply_handler();
     s.validate_editors();
     s.mark_edited();
-    s.set_status(Severity::Info, format!("handler {} (Alt-k: next kind)", s.handler_kind.name()));
+    s.set_status(
+        Severity::Info,
+        format!("handler {} (Alt-k: next kind)", s.handler_kind.name()),
+    );
 }
 
 fn editor_command(s: &mut State, c: Cmd) {
@@ -589,10 +762,8 @@ fn editor_changed(s: &mut State, e: Editor) {
 
 fn edit(s: &mut State, input: Input) {
     if let Some(Overlay::Prompt(p)) = &mut s.overlay {
-        if p.multiline || input.key != Key::Enter {
-            if p.input.input(input) {
-                apply_prompt_live(s);
-            }
+        if (p.multiline || input.key != Key::Enter) && p.input.input(input) {
+            apply_prompt_live(s);
         }
         return;
     }
@@ -605,7 +776,11 @@ fn edit(s: &mut State, input: Input) {
 fn paste_text(s: &mut State, text: &str) {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     if let Some(Overlay::Prompt(p)) = &mut s.overlay {
-        let t = if p.multiline { text } else { text.replace('\n', " ") };
+        let t = if p.multiline {
+            text
+        } else {
+            text.replace('\n', " ")
+        };
         if p.input.insert_str(t) {
             apply_prompt_live(s);
         }
@@ -614,10 +789,10 @@ fn paste_text(s: &mut State, text: &str) {
     if s.overlay.is_some() {
         return;
     }
-    if let Some(e) = s.focus.editor() {
-        if s.editor_mut(e).insert_str(text) {
-            editor_changed(s, e);
-        }
+    if let Some(e) = s.focus.editor()
+        && s.editor_mut(e).insert_str(text)
+    {
+        editor_changed(s, e);
     }
 }
 
@@ -625,14 +800,21 @@ fn paste_text(s: &mut State, text: &str) {
 
 fn focusable(s: &State) -> Vec<Pane> {
     let right = layout::right_tabs(s);
-    Pane::ORDER.into_iter().filter(|p| p.is_left() || right.contains(p)).collect()
+    Pane::ORDER
+        .into_iter()
+        .filter(|p| p.is_left() || right.contains(p))
+        .collect()
 }
 
 fn cycle_focus(s: &mut State, forward: bool) {
     let all = focusable(s);
     let i = all.iter().position(|p| *p == s.focus).unwrap_or(0);
     let n = all.len();
-    let next = all[if forward { (i + 1) % n } else { (i + n - 1) % n }];
+    let next = all[if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    }];
     s.set_focus(next);
 }
 
@@ -645,16 +827,27 @@ fn focus_vertical(s: &mut State, down: bool) {
         vec![Pane::Output, Pane::Selection, Pane::Responses]
     };
     let i = column.iter().position(|p| *p == s.focus).unwrap_or(0);
-    let j = if down { (i + 1).min(column.len() - 1) } else { i.saturating_sub(1) };
+    let j = if down {
+        (i + 1).min(column.len() - 1)
+    } else {
+        i.saturating_sub(1)
+    };
     s.set_focus(column[j]);
 }
 
 fn toggle_right(s: &mut State, pane: Pane) {
     if !layout::right_tabs(s).contains(&pane) {
-        s.set_status(Severity::Info, "this scenario has no lesson or expectations (F5: lessons)");
+        s.set_status(
+            Severity::Info,
+            "this scenario has no lesson or expectations (F5: lessons)",
+        );
         return;
     }
-    let target = if shown_right(s) == pane { Pane::Responses } else { pane };
+    let target = if shown_right(s) == pane {
+        Pane::Responses
+    } else {
+        pane
+    };
     if s.focus.is_left() {
         s.last_right = target;
     } else {
@@ -663,7 +856,12 @@ fn toggle_right(s: &mut State, pane: Pane) {
 }
 
 fn screen_rect(s: &State) -> Rect {
-    Rect { x: 0, y: 0, width: s.screen.0, height: s.screen.1 }
+    Rect {
+        x: 0,
+        y: 0,
+        width: s.screen.0,
+        height: s.screen.1,
+    }
 }
 
 fn click(s: &mut State, column: u16, row: u16) {
@@ -671,11 +869,16 @@ fn click(s: &mut State, column: u16, row: u16) {
         return;
     }
     let areas = layout::build(screen_rect(s), s);
-    let Some(pane) = areas.pane_at(column, row) else { return };
+    let Some(pane) = areas.pane_at(column, row) else {
+        return;
+    };
     s.set_focus(pane);
     let Some(rect) = areas.pane(pane) else { return };
     // Inside the border: place the cursor or pick the row.
-    let (x, y) = (column.saturating_sub(rect.x + 1), row.saturating_sub(rect.y + 1));
+    let (x, y) = (
+        column.saturating_sub(rect.x + 1),
+        row.saturating_sub(rect.y + 1),
+    );
     if row <= rect.y || row + 1 >= rect.bottom() {
         return;
     }
@@ -705,13 +908,26 @@ fn wheel(s: &mut State, column: u16, row: u16, down: bool) {
         return;
     }
     let areas = layout::build(screen_rect(s), s);
-    let Some(pane) = areas.pane_at(column, row) else { return };
+    let Some(pane) = areas.pane_at(column, row) else {
+        return;
+    };
     if let Some(e) = pane.editor() {
-        let key = if down { Key::MouseScrollDown } else { Key::MouseScrollUp };
-        s.editor_mut(e).input(Input { key, ..Input::default() });
+        let key = if down {
+            Key::MouseScrollDown
+        } else {
+            Key::MouseScrollUp
+        };
+        s.editor_mut(e).input(Input {
+            key,
+            ..Input::default()
+        });
     } else if pane != Pane::Integration {
         let slot = scroll_slot(pane);
-        s.scroll[slot] = if down { s.scroll[slot].saturating_add(3) } else { s.scroll[slot].saturating_sub(3) };
+        s.scroll[slot] = if down {
+            s.scroll[slot].saturating_add(3)
+        } else {
+            s.scroll[slot].saturating_sub(3)
+        };
     }
 }
 
@@ -747,7 +963,12 @@ fn scroll(s: &mut State, c: Cmd) {
 pub fn save(s: &mut State) {
     let Some(path) = s.path.clone() else {
         let name = slug(&s.scenario.title);
-        open_prompt(s, PromptTarget::SaveAs, "Save as (file name)", &format!("{name}.toml"));
+        open_prompt(
+            s,
+            PromptTarget::SaveAs,
+            "Save as (file name)",
+            &format!("{name}.toml"),
+        );
         return;
     };
     match crate::scenario::save(&path, &s.scenario) {
@@ -756,23 +977,39 @@ pub fn save(s: &mut State) {
             remove_recovery(s);
             s.set_status(Severity::Ok, format!("saved {}", path.display()));
         }
-        Err(e) => s.set_status(Severity::Error, format!("could not save {}: {e}", path.display())),
+        Err(e) => s.set_status(
+            Severity::Error,
+            format!("could not save {}: {e}", path.display()),
+        ),
     }
 }
 
 fn slug(title: &str) -> String {
     let s: String = title
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
-    let s = s.split('-').filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-");
+    let s = s
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
     if s.is_empty() { "scenario".into() } else { s }
 }
 
 /// The key recovery files are named by.
 pub fn recovery_origin(s: &State) -> String {
     match &s.path {
-        Some(p) => std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()).display().to_string(),
+        Some(p) => std::fs::canonicalize(p)
+            .unwrap_or_else(|_| p.clone())
+            .display()
+            .to_string(),
         None => s.origin.clone(),
     }
 }
@@ -799,7 +1036,10 @@ pub fn write_recovery(s: &mut State) -> Option<PathBuf> {
             Some(file)
         }
         Err(e) => {
-            s.set_status(Severity::Warning, format!("could not write the recovery file {}: {e}", file.display()));
+            s.set_status(
+                Severity::Warning,
+                format!("could not write the recovery file {}: {e}", file.display()),
+            );
             None
         }
     }
@@ -826,7 +1066,10 @@ fn evaluated(s: &mut State, generation: u64, result: Result<Evaluation, String>)
     match result {
         Err(panic) => {
             s.stale = s.eval.is_some();
-            s.set_status(Severity::Error, format!("the engine failed on this input: {panic}"));
+            s.set_status(
+                Severity::Error,
+                format!("the engine failed on this input: {panic}"),
+            );
         }
         Ok(eval) => {
             s.engine_errors = input_errors(s, &eval);
@@ -857,7 +1100,9 @@ pub fn input_errors(s: &State, eval: &Evaluation) -> Vec<InputError> {
     let (_, ct) = s.template_types();
     let shown_role = match s.template_target {
         TemplateTarget::Request => crate::trace::TemplateRole::Request,
-        TemplateTarget::Response => crate::trace::TemplateRole::Response(s.selected_status().unwrap_or_default()),
+        TemplateTarget::Response => {
+            crate::trace::TemplateRole::Response(s.selected_status().unwrap_or_default())
+        }
     };
     for m in Mode::ALL {
         let r = eval.mode(m);
@@ -876,22 +1121,36 @@ pub fn input_errors(s: &State, eval: &Evaluation) -> Vec<InputError> {
                     crate::trace::TemplateRole::Request => "request template".to_string(),
                     crate::trace::TemplateRole::Response(st) => format!("template of {st}"),
                 };
-                InputError { pane: Pane::Integration, line: 0, column: 0, message: format!("{which}: {}", err.message) }
+                InputError {
+                    pane: Pane::Integration,
+                    line: 0,
+                    column: 0,
+                    message: format!("{which}: {}", err.message),
+                }
             };
             if !out.contains(&e) {
                 out.push(e);
             }
         }
-        if let Some(inv) = &r.invocation {
-            if inv.outcome == crate::lambda::OutcomeKind::InitError {
-                let msg = serde_json::from_str::<serde_json::Value>(&inv.payload)
-                    .ok()
-                    .and_then(|v| v.get("errorMessage").and_then(|m| m.as_str()).map(String::from))
-                    .unwrap_or_else(|| inv.payload.clone());
-                let e = InputError { pane: Pane::Handler, line: 0, column: 0, message: msg };
-                if !out.contains(&e) {
-                    out.push(e);
-                }
+        if let Some(inv) = &r.invocation
+            && inv.outcome == crate::lambda::OutcomeKind::InitError
+        {
+            let msg = serde_json::from_str::<serde_json::Value>(&inv.payload)
+                .ok()
+                .and_then(|v| {
+                    v.get("errorMessage")
+                        .and_then(|m| m.as_str())
+                        .map(String::from)
+                })
+                .unwrap_or_else(|| inv.payload.clone());
+            let e = InputError {
+                pane: Pane::Handler,
+                line: 0,
+                column: 0,
+                message: msg,
+            };
+            if !out.contains(&e) {
+                out.push(e);
             }
         }
     }

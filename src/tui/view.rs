@@ -42,13 +42,26 @@ fn too_small(f: &mut Frame, area: Rect) {
         area.width, area.height
     );
     let y = area.height / 2;
-    let rect = Rect { x: area.x, y: area.y + y, width: area.width, height: area.height - y };
-    f.render_widget(Paragraph::new(msg).alignment(Alignment::Center).wrap(Wrap { trim: true }), rect);
+    let rect = Rect {
+        x: area.x,
+        y: area.y + y,
+        width: area.width,
+        height: area.height - y,
+    };
+    f.render_widget(
+        Paragraph::new(msg)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        rect,
+    );
 }
 
 fn header(s: &State, f: &mut Frame, area: Rect) {
     let t = s.theme;
-    let mut spans = vec![Span::styled(" apigw-lab ", t.style(Role::Title)), Span::raw("─ ")];
+    let mut spans = vec![
+        Span::styled(" apigw-lab ", t.style(Role::Title)),
+        Span::raw("─ "),
+    ];
     let name = match &s.path {
         Some(p) => p.display().to_string(),
         None => s.origin.clone(),
@@ -58,7 +71,10 @@ fn header(s: &State, f: &mut Frame, area: Rect) {
         spans.push(Span::styled(" ● edited", t.style(Role::Warning)));
     }
     spans.push(Span::raw(" ─ "));
-    spans.push(Span::styled(fit(&s.scenario.title, 60), t.style(Role::Muted)));
+    spans.push(Span::styled(
+        fit(&s.scenario.title, 60),
+        t.style(Role::Muted),
+    ));
     if let Some(l) = &s.lesson {
         let (mark, role) = if s.expect_failures.is_empty() && !s.stale && s.eval.is_some() {
             ("✓ solved", Role::Ok)
@@ -70,11 +86,30 @@ fn header(s: &State, f: &mut Frame, area: Rect) {
         spans.push(Span::raw(" ─ "));
         spans.push(Span::styled(mark, t.style(role)));
     }
-    let right = format!(" focus: {} ", s.mode.label());
+    let mut right = Vec::new();
+    if let Some(e) = &s.eval {
+        for m in Mode::ALL {
+            let st = e.mode(m).response.status;
+            right.push(Span::styled(
+                format!(" {} ", m.label()),
+                t.style(Role::Muted),
+            ));
+            right.push(Span::styled(
+                st.to_string(),
+                t.style(status_role(st)).add_modifier(Modifier::BOLD),
+            ));
+        }
+        right.push(Span::styled(" │", t.style(Role::Border)));
+    }
+    right.push(Span::styled(
+        format!(" focus: {} ", s.mode.label()),
+        t.style(Role::Focus),
+    ));
     let left_w: usize = spans.iter().map(|sp| sp.width()).sum();
-    let pad = (area.width as usize).saturating_sub(left_w + right.chars().count());
+    let right_w: usize = right.iter().map(|sp| sp.width()).sum();
+    let pad = (area.width as usize).saturating_sub(left_w + right_w);
     spans.push(Span::styled("─".repeat(pad), t.style(Role::Border)));
-    spans.push(Span::styled(right, t.style(Role::Focus)));
+    spans.extend(right);
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -89,7 +124,10 @@ fn tabs(s: &State, f: &mut Frame, areas: &Areas) {
         } else {
             t.style(Role::Muted)
         };
-        f.render_widget(Paragraph::new(format!(" {} ", pane.tab())).style(style), *rect);
+        f.render_widget(
+            Paragraph::new(format!(" {} ", pane.tab())).style(style),
+            *rect,
+        );
     }
 }
 
@@ -104,7 +142,13 @@ fn pane_title(s: &State, pane: Pane) -> Vec<Span<'static>> {
         Pane::Handler => {
             extra(s.scenario.handler.runtime.clone(), Role::Text);
             extra(s.handler_kind.name().to_string(), Role::Accent);
-            if let Some(Some(et)) = s.scenario.handler.throws.as_ref().map(|x| x.error_type.clone()) {
+            if let Some(Some(et)) = s
+                .scenario
+                .handler
+                .throws
+                .as_ref()
+                .map(|x| x.error_type.clone())
+            {
                 extra(et, Role::Muted);
             }
         }
@@ -116,12 +160,20 @@ fn pane_title(s: &State, pane: Pane) -> Vec<Span<'static>> {
             };
             extra(target, Role::Text);
             if let Some(ct) = ct {
-                let n = if types.len() > 1 { format!(" ({}/{})", s.content_type + 1, types.len()) } else { String::new() };
+                let n = if types.len() > 1 {
+                    format!(" ({}/{})", s.content_type + 1, types.len())
+                } else {
+                    String::new()
+                };
                 extra(format!("{ct}{n}"), Role::Accent);
             }
         }
         Pane::Output => {
-            if let Some(inv) = s.eval.as_ref().and_then(|e| e.mode(Mode::Custom).invocation.as_ref()) {
+            if let Some(inv) = s
+                .eval
+                .as_ref()
+                .and_then(|e| e.mode(Mode::Custom).invocation.as_ref())
+            {
                 match &inv.function_error {
                     Some(fe) => extra(format!("X-Amz-Function-Error: {fe}"), Role::Error),
                     None => extra("no function error".into(), Role::Ok),
@@ -146,7 +198,9 @@ fn draw_pane(s: &State, f: &mut Frame, pane: Pane, rect: Rect) {
     } else {
         t.style(Role::Border)
     };
-    let block = Block::bordered().border_style(border).title(Line::from(pane_title(s, pane)));
+    let block = Block::bordered()
+        .border_style(border)
+        .title(Line::from(pane_title(s, pane)));
     let inner = block.inner(rect);
     f.render_widget(block, rect);
     if inner.width == 0 || inner.height == 0 {
@@ -168,7 +222,8 @@ fn draw_pane(s: &State, f: &mut Frame, pane: Pane, rect: Rect) {
                 f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
             }
             if s.stale && pane != Pane::Lesson {
-                f.buffer_mut().set_style(inner, Style::default().add_modifier(Modifier::DIM));
+                f.buffer_mut()
+                    .set_style(inner, Style::default().add_modifier(Modifier::DIM));
             }
         }
     }
@@ -184,7 +239,14 @@ fn editor(s: &State, buf: &mut Buffer, e: Editor, area: Rect) {
 }
 
 /// Colours the visible lines of an editor the textarea has drawn: syntax roles and error marks.
-fn paint(t: Theme, buf: &mut Buffer, area: Rect, ta: &TextArea, lang: Lang, errors: &[&InputError]) {
+fn paint(
+    t: Theme,
+    buf: &mut Buffer,
+    area: Rect,
+    ta: &TextArea,
+    lang: Lang,
+    errors: &[&InputError],
+) {
     let (top, left) = ta.scroll_offset();
     let (top, left) = (top as usize, left as usize);
     let lnw = ta.line_number_width() as usize;
@@ -204,7 +266,10 @@ fn paint(t: Theme, buf: &mut Buffer, area: Rect, ta: &TextArea, lang: Lang, erro
         let mut col = 0usize;
         for (byte, c) in line.char_indices() {
             let w = char_width(c, col, tab);
-            let role = line_roles.iter().find(|(r, _)| r.contains(&byte)).map(|(_, role)| *role);
+            let role = line_roles
+                .iter()
+                .find(|(r, _)| r.contains(&byte))
+                .map(|(_, role)| *role);
             let bad = error_at.is_some_and(|at| col >= at);
             if col >= left {
                 let x = lnw + col - left;
@@ -237,7 +302,10 @@ fn template_pane(s: &State, f: &mut Frame, inner: Rect) {
     let [edit, insp] = Layout::vertical([Constraint::Min(1), Constraint::Length(h)]).areas(inner);
     editor(s, f.buffer_mut(), Editor::Template, edit);
     if h > 0 {
-        let mut lines = vec![Line::styled("─".repeat(insp.width as usize), s.theme.style(Role::Border))];
+        let mut lines = vec![Line::styled(
+            "─".repeat(insp.width as usize),
+            s.theme.style(Role::Border),
+        )];
         lines.extend(inspect);
         f.render_widget(Paragraph::new(lines), insp);
     }
@@ -246,25 +314,46 @@ fn template_pane(s: &State, f: &mut Frame, inner: Rect) {
 /// What the template inspector shows for the cursor position: the Velocity engine's
 /// inspections of the last evaluation that cover the cursor.
 fn inspector_lines(s: &State, width: usize) -> Vec<Line<'static>> {
-    let Some(r) = s.focused_result() else { return Vec::new() };
+    let Some(r) = s.focused_result() else {
+        return Vec::new();
+    };
     let (_, ct) = s.template_types();
     let role = match s.template_target {
         TemplateTarget::Request => crate::trace::TemplateRole::Request,
-        TemplateTarget::Response => crate::trace::TemplateRole::Response(s.selected_status().unwrap_or_default()),
+        TemplateTarget::Response => {
+            crate::trace::TemplateRole::Response(s.selected_status().unwrap_or_default())
+        }
     };
-    let Some(run) = r.templates.iter().find(|t| t.role == role && Some(&t.content_type) == ct.as_ref()) else {
-        let what = if s.eval.is_some() { "not rendered in this mode's last evaluation" } else { "no evaluation yet" };
-        return vec![Line::styled(format!("▏template {what}"), s.theme.style(Role::Muted))];
+    let Some(run) = r
+        .templates
+        .iter()
+        .find(|t| t.role == role && Some(&t.content_type) == ct.as_ref())
+    else {
+        let what = if s.eval.is_some() {
+            "not rendered in this mode's last evaluation"
+        } else {
+            "no evaluation yet"
+        };
+        return vec![Line::styled(
+            format!("▏template {what}"),
+            s.theme.style(Role::Muted),
+        )];
     };
     let ratatui_textarea::DataCursor(row, col) = s.editor(Editor::Template).cursor();
     let mut out = Vec::new();
     match &run.outcome {
         Ok(text) => {
             let first = text.lines().next().unwrap_or("");
-            out.push(Line::styled(fit(&format!("▏rendered: {first}"), width), s.theme.style(Role::Muted)));
+            out.push(Line::styled(
+                fit(&format!("▏rendered: {first}"), width),
+                s.theme.style(Role::Muted),
+            ));
         }
         Err(e) => out.push(Line::styled(
-            fit(&format!("▏error {}:{}: {}", e.line, e.column, e.message), width),
+            fit(
+                &format!("▏error {}:{}: {}", e.line, e.column, e.message),
+                width,
+            ),
             s.theme.style(Role::Error),
         )),
     }
@@ -289,14 +378,29 @@ fn table(s: &State, f: &mut Frame, area: Rect) {
     let param_w = 18.min(w / 5);
     let pat_w = w.saturating_sub(2 + 7 + tmpl_w + param_w + 3).max(4);
     let mut lines = vec![Line::styled(
-        format!("  {:<7}{:<pat_w$} {:<tmpl_w$} {}", "status", "selectionPattern", "templates", "parameters"),
+        format!(
+            "  {:<7}{:<pat_w$} {:<tmpl_w$} {}",
+            "status", "selectionPattern", "templates", "parameters"
+        ),
         t.style(Role::Muted),
     )];
     let focused = s.focus == Pane::Integration;
     let errors: Vec<&InputError> = s.errors().filter(|e| e.pane == Pane::Integration).collect();
-    for (i, (status, r)) in s.scenario.integration.integration_responses.iter().enumerate() {
+    for (i, (status, r)) in s
+        .scenario
+        .integration
+        .integration_responses
+        .iter()
+        .enumerate()
+    {
         let sel = i == s.row;
-        let marker = if chosen.as_deref() == Some(status.as_str()) { "→ " } else if sel { "▸ " } else { "  " };
+        let marker = if chosen.as_deref() == Some(status.as_str()) {
+            "→ "
+        } else if sel {
+            "▸ "
+        } else {
+            "  "
+        };
         let pattern = match &r.selection_pattern {
             None => "(default)".to_string(),
             Some(p) if p.is_empty() => "(default: \"\")".to_string(),
@@ -305,7 +409,11 @@ fn table(s: &State, f: &mut Frame, area: Rect) {
         let templates = if r.response_templates.is_empty() {
             "—".to_string()
         } else {
-            r.response_templates.keys().map(|k| k.rsplit('/').next().unwrap_or(k)).collect::<Vec<_>>().join(",")
+            r.response_templates
+                .keys()
+                .map(|k| k.rsplit('/').next().unwrap_or(k))
+                .collect::<Vec<_>>()
+                .join(",")
         };
         let params = if r.response_parameters.is_empty() {
             "—".to_string()
@@ -318,7 +426,11 @@ fn table(s: &State, f: &mut Frame, area: Rect) {
         };
         let cell = |col: Column, text: String, width: usize| {
             let text = format!("{:<width$}", fit(&text, width));
-            let mut style = if col == Column::Pattern && r.is_default() { t.style(Role::Muted) } else { t.style(Role::Text) };
+            let mut style = if col == Column::Pattern && r.is_default() {
+                t.style(Role::Muted)
+            } else {
+                t.style(Role::Text)
+            };
             if sel && focused && s.column == col {
                 style = style.add_modifier(Modifier::REVERSED);
             } else if sel {
@@ -326,7 +438,11 @@ fn table(s: &State, f: &mut Frame, area: Rect) {
             }
             Span::styled(text, style)
         };
-        let marker_role = if chosen.as_deref() == Some(status.as_str()) { Role::Ok } else { Role::Focus };
+        let marker_role = if chosen.as_deref() == Some(status.as_str()) {
+            Role::Ok
+        } else {
+            Role::Focus
+        };
         lines.push(Line::from(vec![
             Span::styled(marker, t.style(marker_role)),
             cell(Column::Status, status.clone(), 6),
@@ -339,7 +455,10 @@ fn table(s: &State, f: &mut Frame, area: Rect) {
         ]));
     }
     if s.scenario.integration.integration_responses.is_empty() {
-        lines.push(Line::styled("  (no integration responses: a to add one)", t.style(Role::Muted)));
+        lines.push(Line::styled(
+            "  (no integration responses: a to add one)",
+            t.style(Role::Muted),
+        ));
     }
     lines.push(Line::styled("  + a: add response", t.style(Role::Muted)));
     for e in errors {
@@ -349,13 +468,19 @@ fn table(s: &State, f: &mut Frame, area: Rect) {
     }
     let visible = area.height as usize;
     let scroll = (s.row + 2).saturating_sub(visible.saturating_sub(1)) as u16;
-    f.render_widget(Paragraph::new(lines).scroll((scroll.min(s.row as u16), 0)), area);
+    f.render_widget(
+        Paragraph::new(lines).scroll((scroll.min(s.row as u16), 0)),
+        area,
+    );
 }
 
 /// The integration response the custom integration chose, from the trace.
 fn selected_response(s: &State) -> Option<String> {
     let e = s.eval.as_ref()?;
-    e.mode(Mode::Custom).steps.iter().find(|st| st.stage == crate::trace::Stage::Selection)?;
+    e.mode(Mode::Custom)
+        .steps
+        .iter()
+        .find(|st| st.stage == crate::trace::Stage::Selection)?;
     None
 }
 
@@ -363,7 +488,11 @@ fn selected_response(s: &State) -> Option<String> {
 
 fn result_lines(s: &State, pane: Pane, width: usize) -> Vec<Line<'static>> {
     let Some(eval) = &s.eval else {
-        let msg = if s.form_errors.is_empty() { "evaluating…" } else { "fix the marked input to see results" };
+        let msg = if s.form_errors.is_empty() {
+            "evaluating…"
+        } else {
+            "fix the marked input to see results"
+        };
         return vec![Line::styled(msg, s.theme.style(Role::Muted))];
     };
     match pane {
@@ -404,7 +533,10 @@ fn shown_lines(t: Theme, shown: &Shown, first: usize, count: usize) -> Vec<Line<
 fn output_lines(s: &State, _width: usize) -> Vec<Line<'static>> {
     let t = s.theme;
     let Some(shown) = &s.derived.payload else {
-        return vec![Line::styled("(the request never reached Lambda)", t.style(Role::Muted))];
+        return vec![Line::styled(
+            "(the request never reached Lambda)",
+            t.style(Role::Muted),
+        )];
     };
     // Highlight only what can be on screen: the scroll position plus a screenful.
     let first = s.scroll[scroll_slot(Pane::Output)] as usize;
@@ -417,7 +549,10 @@ fn selection_lines(s: &State, r: &ModeResult, width: usize) -> Vec<Line<'static>
     let t = s.theme;
     let mut out = Vec::new();
     let Some(sel) = &r.selection else {
-        out.push(Line::styled("no selection in this evaluation (the response did not come from Lambda)", t.style(Role::Muted)));
+        out.push(Line::styled(
+            "no selection in this evaluation (the response did not come from Lambda)",
+            t.style(Role::Muted),
+        ));
         return out;
     };
     match &sel.input {
@@ -437,14 +572,21 @@ fn selection_lines(s: &State, r: &ModeResult, width: usize) -> Vec<Line<'static>
             for (i, l) in vis.into_iter().enumerate() {
                 let open = if i == 0 { "⟦" } else { " " };
                 let close = if i + 1 == n { "⟧" } else { "" };
-                for (j, piece) in wrap(&format!("{open}{l}{close}"), width).into_iter().enumerate() {
+                for (j, piece) in wrap(&format!("{open}{l}{close}"), width)
+                    .into_iter()
+                    .enumerate()
+                {
                     let _ = j;
                     out.push(Line::styled(piece, t.style(Role::Match)));
                 }
             }
         }
     }
-    for step in r.steps.iter().filter(|st| st.stage == crate::trace::Stage::Selection) {
+    for step in r
+        .steps
+        .iter()
+        .filter(|st| st.stage == crate::trace::Stage::Selection)
+    {
         let role = if step.failed { Role::Error } else { Role::Text };
         for l in wrap(&step.summary, width) {
             out.push(Line::styled(l, t.style(role)));
@@ -467,7 +609,10 @@ fn log_lines(s: &State, r: &ModeResult, width: usize) -> Vec<Line<'static>> {
     for l in &r.log {
         out.push(Line::from(l.clone()));
     }
-    out.push(Line::styled("── why: the gateway's steps ──", t.style(Role::Border)));
+    out.push(Line::styled(
+        "── why: the gateway's steps ──",
+        t.style(Role::Border),
+    ));
     for st in &r.steps {
         let role = if st.failed { Role::Error } else { Role::Text };
         for l in wrap(&format!("{:?}: {}", st.stage, st.summary), width) {
@@ -497,9 +642,15 @@ fn lesson_lines(s: &State, width: usize) -> Vec<Line<'static>> {
     }
     out.push(Line::default());
     if s.scenario.expect.is_empty() {
-        out.push(Line::styled("(no [expect] goals in this scenario)", t.style(Role::Muted)));
+        out.push(Line::styled(
+            "(no [expect] goals in this scenario)",
+            t.style(Role::Muted),
+        ));
     } else if s.stale || s.eval.is_none() {
-        out.push(Line::styled("goals: waiting for a valid evaluation", t.style(Role::Muted)));
+        out.push(Line::styled(
+            "goals: waiting for a valid evaluation",
+            t.style(Role::Muted),
+        ));
     } else if s.expect_failures.is_empty() {
         out.push(Line::styled("✓ every goal holds", t.style(Role::Ok)));
     } else {
@@ -519,7 +670,10 @@ fn lesson_lines(s: &State, width: usize) -> Vec<Line<'static>> {
         }
         let left = lesson.hints.len().saturating_sub(l.hints_shown);
         if left > 0 {
-            out.push(Line::styled(format!("{left} more hint(s): F7 or h"), t.style(Role::Muted)));
+            out.push(Line::styled(
+                format!("{left} more hint(s): F7 or h"),
+                t.style(Role::Muted),
+            ));
         }
     }
     out
@@ -529,7 +683,12 @@ fn lesson_lines(s: &State, width: usize) -> Vec<Line<'static>> {
 fn responses(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
     let t = s.theme;
     let Some(eval) = &s.eval else { return };
-    let cols = Layout::horizontal([Constraint::Ratio(1, 3), Constraint::Ratio(1, 3), Constraint::Ratio(1, 3)]).split(area);
+    let cols = Layout::horizontal([
+        Constraint::Ratio(1, 3),
+        Constraint::Ratio(1, 3),
+        Constraint::Ratio(1, 3),
+    ])
+    .split(area);
     let texts: Vec<Vec<(String, bool)>> = Mode::ALL
         .iter()
         .map(|m| response_text(s, eval.mode(*m)))
@@ -538,31 +697,53 @@ fn responses(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
         let rect = cols[i];
         let w = rect.width.saturating_sub(1) as usize;
         let r = &eval.mode(*m).response;
-        let head_role = if *m == s.mode { Role::Focus } else { Role::Muted };
-        let mut lines = vec![Line::styled(fit(&format!("{}{}", if *m == s.mode { "▸ " } else { "" }, m.label()), w), t.style(head_role))];
-        let status_role = match r.status {
-            200..=299 => Role::Ok,
-            400..=499 => Role::Warning,
-            _ => Role::Error,
+        let head_role = if *m == s.mode {
+            Role::Focus
+        } else {
+            Role::Muted
         };
+        let mut lines = vec![Line::styled(
+            fit(
+                &format!("{}{}", if *m == s.mode { "▸ " } else { "" }, m.label()),
+                w,
+            ),
+            t.style(head_role),
+        )];
         for l in wrap(&format!("{} {}", r.status, reason_phrase(r.status)), w) {
-            lines.push(Line::styled(l, t.style(status_role).add_modifier(Modifier::BOLD)));
+            lines.push(Line::styled(
+                l,
+                t.style(status_role(r.status)).add_modifier(Modifier::BOLD),
+            ));
         }
-        let body_start = texts[i].iter().position(|(l, _)| l.is_empty()).unwrap_or(texts[i].len());
+        let body_start = texts[i]
+            .iter()
+            .position(|(l, _)| l.is_empty())
+            .unwrap_or(texts[i].len());
         let body_shown = &s.derived.bodies[mode_index(*m)];
         for (j, (line, _)) in texts[i].iter().enumerate() {
             if j >= body_start {
                 break;
             }
-            let differs = !texts.iter().all(|other| other.iter().take_while(|(l, _)| !l.is_empty()).any(|(l, _)| l == line));
+            let differs = !texts.iter().all(|other| {
+                other
+                    .iter()
+                    .take_while(|(l, _)| !l.is_empty())
+                    .any(|(l, _)| l == line)
+            });
             let role = if differs { Role::Accent } else { Role::Muted };
             for l in wrap(line, w) {
                 lines.push(Line::styled(l, t.style(role)));
             }
         }
-        let same_body = Mode::ALL.iter().all(|o| s.derived.bodies[mode_index(*o)].lines == body_shown.lines);
+        let same_body = Mode::ALL
+            .iter()
+            .all(|o| s.derived.bodies[mode_index(*o)].lines == body_shown.lines);
         lines.push(Line::styled(
-            if same_body { "body:" } else { "body (differs):" },
+            if same_body {
+                "body:"
+            } else {
+                "body (differs):"
+            },
             t.style(if same_body { Role::Muted } else { Role::Accent }),
         ));
         let first = scroll as usize;
@@ -581,12 +762,17 @@ fn responses(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
             }
         }
         lines.extend(body);
-        let col_rect = Rect { width: rect.width.saturating_sub(1), ..rect };
+        let col_rect = Rect {
+            width: rect.width.saturating_sub(1),
+            ..rect
+        };
         f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), col_rect);
         if i < 2 {
             for y in rect.y..rect.bottom() {
                 let x = rect.right().saturating_sub(1);
-                f.buffer_mut()[(x, y)].set_symbol("│").set_style(t.style(Role::Border));
+                f.buffer_mut()[(x, y)]
+                    .set_symbol("│")
+                    .set_style(t.style(Role::Border));
             }
         }
     }
@@ -594,7 +780,12 @@ fn responses(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
 
 /// Header lines of a response, then an empty line (the body follows separately).
 fn response_text(_s: &State, r: &ModeResult) -> Vec<(String, bool)> {
-    let mut v: Vec<(String, bool)> = r.response.headers.iter().map(|(k, val)| (format!("{k}: {val}"), true)).collect();
+    let mut v: Vec<(String, bool)> = r
+        .response
+        .headers
+        .iter()
+        .map(|(k, val)| (format!("{k}: {val}"), true))
+        .collect();
     v.push((String::new(), false));
     v
 }
@@ -606,7 +797,12 @@ fn status_line(s: &State, f: &mut Frame, area: Rect) {
     let (role, text) = match (&s.status, s.form_errors.first()) {
         (_, Some(e)) => (
             Role::Error,
-            format!("✗ {} line {}: {}  (results dimmed: last valid input)", e.pane.title(), e.line + 1, e.message),
+            format!(
+                "✗ {} line {}: {}  (results dimmed: last valid input)",
+                e.pane.title(),
+                e.line + 1,
+                e.message
+            ),
         ),
         (Some((sev, msg)), None) => (
             match sev {
@@ -619,22 +815,25 @@ fn status_line(s: &State, f: &mut Frame, area: Rect) {
         ),
         (None, None) => (Role::Muted, idle_status(s)),
     };
-    f.render_widget(Paragraph::new(fit(&format!(" {text}"), area.width as usize)).style(t.style(role)), area);
+    f.render_widget(
+        Paragraph::new(fit(&format!(" {text}"), area.width as usize)).style(t.style(role)),
+        area,
+    );
 }
 
 fn idle_status(s: &State) -> String {
     match &s.eval {
         None => "evaluating…".into(),
-        Some(e) => {
-            let st = |m: Mode| e.mode(m).response.status;
-            format!(
-                "custom {} · proxy {} · HTTP API {}{}",
-                st(Mode::Custom),
-                st(Mode::Proxy),
-                st(Mode::Http),
-                if s.stale { " (updating…)" } else { "" }
-            )
-        }
+        Some(_) if s.stale => "updating…".into(),
+        Some(_) => "every edit on the left re-evaluates custom, proxy and HTTP API at once".into(),
+    }
+}
+
+fn status_role(status: u16) -> Role {
+    match status {
+        200..=299 => Role::Ok,
+        400..=499 => Role::Warning,
+        _ => Role::Error,
     }
 }
 
@@ -663,14 +862,28 @@ fn key_bar(s: &State, f: &mut Frame, area: Rect) {
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
 }
 
-fn dialog(s: &State, f: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, width: u16) -> Rect {
+fn dialog(
+    s: &State,
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    lines: Vec<Line<'static>>,
+    width: u16,
+) -> Rect {
     let h = lines.len() as u16 + 2;
     let rect = centered(area, width, h);
     f.render_widget(Clear, rect);
-    let block = Block::bordered().title(format!(" {title} ")).border_style(s.theme.style(Role::Focus));
+    let block = Block::bordered()
+        .title(format!(" {title} "))
+        .border_style(s.theme.style(Role::Focus));
     let inner = block.inner(rect);
     f.render_widget(block, rect);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
@@ -686,9 +899,18 @@ fn overlay(s: &State, f: &mut Frame, area: Rect) {
             let lines = vec![
                 Line::from("The scenario has unsaved edits."),
                 Line::default(),
-                Line::from(vec![Span::styled(" s ", t.style(Role::Focus)), Span::raw("save and quit")]),
-                Line::from(vec![Span::styled(" y ", t.style(Role::Focus)), Span::raw("quit without saving")]),
-                Line::from(vec![Span::styled(" n ", t.style(Role::Focus)), Span::raw("keep editing")]),
+                Line::from(vec![
+                    Span::styled(" s ", t.style(Role::Focus)),
+                    Span::raw("save and quit"),
+                ]),
+                Line::from(vec![
+                    Span::styled(" y ", t.style(Role::Focus)),
+                    Span::raw("quit without saving"),
+                ]),
+                Line::from(vec![
+                    Span::styled(" n ", t.style(Role::Focus)),
+                    Span::raw("keep editing"),
+                ]),
             ];
             dialog(s, f, area, "Quit?", lines, 44);
         }
@@ -696,44 +918,82 @@ fn overlay(s: &State, f: &mut Frame, area: Rect) {
             let w = area.width.saturating_sub(4).min(76);
             let mut lines = vec![
                 Line::from("Unsaved edits from an earlier session were found:"),
-                Line::styled(fit(&file.display().to_string(), w as usize - 2), t.style(Role::Muted)),
-                Line::from(format!("scenario: {}", fit(&scenario.title, w as usize - 12))),
+                Line::styled(
+                    fit(&file.display().to_string(), w as usize - 2),
+                    t.style(Role::Muted),
+                ),
+                Line::from(format!(
+                    "scenario: {}",
+                    fit(&scenario.title, w as usize - 12)
+                )),
                 Line::default(),
             ];
-            for (k, what) in [("r", "restore them"), ("d", "discard them"), ("Esc", "decide later (the file stays)")] {
-                lines.push(Line::from(vec![Span::styled(format!(" {k} "), t.style(Role::Focus)), Span::raw(what)]));
+            for (k, what) in [
+                ("r", "restore them"),
+                ("d", "discard them"),
+                ("Esc", "decide later (the file stays)"),
+            ] {
+                lines.push(Line::from(vec![
+                    Span::styled(format!(" {k} "), t.style(Role::Focus)),
+                    Span::raw(what),
+                ]));
             }
             dialog(s, f, area, "Recover unsaved edits?", lines, w);
         }
         Some(Overlay::Lessons { selected }) => {
             let solved = super::store::solved_lessons(s.state_dir.as_deref());
             let w = area.width.saturating_sub(4).min(80);
-            let mut lines = vec![Line::styled("Each lesson starts broken; fix it with your edits.", t.style(Role::Muted))];
+            let mut lines = vec![Line::styled(
+                "Each lesson starts broken; fix it with your edits.",
+                t.style(Role::Muted),
+            )];
             for (i, l) in lessons::lessons().iter().enumerate() {
-                let mark = if solved.iter().any(|x| x == l.id) { "✓" } else { " " };
+                let mark = if solved.iter().any(|x| x == l.id) {
+                    "✓"
+                } else {
+                    " "
+                };
                 let text = fit(&format!("{mark} {}. {}", i + 1, l.title()), w as usize - 2);
-                let style = if i == *selected { t.style(Role::Focus).add_modifier(Modifier::REVERSED) } else { t.style(Role::Text) };
+                let style = if i == *selected {
+                    t.style(Role::Focus).add_modifier(Modifier::REVERSED)
+                } else {
+                    t.style(Role::Text)
+                };
                 lines.push(Line::styled(text, style));
             }
-            lines.push(Line::styled(format!("{}/{} solved", solved.len(), lessons::lessons().len()), t.style(Role::Muted)));
+            lines.push(Line::styled(
+                format!("{}/{} solved", solved.len(), lessons::lessons().len()),
+                t.style(Role::Muted),
+            ));
             dialog(s, f, area, "Lessons", lines, w);
         }
         Some(Overlay::Prompt(p)) => {
             let w = area.width.saturating_sub(4).min(90);
-            let rows = if p.multiline { (p.input.lines().len() as u16 + 1).clamp(3, 10) } else { 1 };
+            let rows = if p.multiline {
+                (p.input.lines().len() as u16 + 1).clamp(3, 10)
+            } else {
+                1
+            };
             let h = rows + 2 + u16::from(p.error.is_some()) + 1;
             let rect = centered(area, w, h + 2);
             f.render_widget(Clear, rect);
-            let block = Block::bordered().title(format!(" {} ", p.title)).border_style(t.style(Role::Focus));
+            let block = Block::bordered()
+                .title(format!(" {} ", p.title))
+                .border_style(t.style(Role::Focus));
             let inner = block.inner(rect);
             f.render_widget(block, rect);
-            let [edit, msg] = Layout::vertical([Constraint::Length(rows), Constraint::Min(0)]).areas(inner);
+            let [edit, msg] =
+                Layout::vertical([Constraint::Length(rows), Constraint::Min(0)]).areas(inner);
             f.render_widget(&p.input, edit);
             let mut lines = Vec::new();
             if let Some(e) = &p.error {
                 lines.push(Line::styled(format!("✗ {e}"), t.style(Role::Error)));
             }
-            let keys = if p.multiline { "Esc done · ^Z undo" } else { "Enter accept · Esc cancel · ^Z undo" };
+            let keys = if p.multiline {
+                "Esc done · ^Z undo"
+            } else {
+                "Enter accept · Esc cancel · ^Z undo"
+            };
             lines.push(Line::styled(keys, t.style(Role::Muted)));
             f.render_widget(Paragraph::new(lines), msg);
         }
@@ -749,7 +1009,7 @@ pub fn help_lines() -> Vec<String> {
             if last.is_some() {
                 out.push(String::new());
             }
-            out.push(format!("{}", b.ctx.title()));
+            out.push(b.ctx.title().to_string());
             last = Some(b.ctx);
         }
         out.push(format!("  {:<10} {}", keymap::key_name(b.key), b.label));
@@ -762,19 +1022,32 @@ pub fn help_lines() -> Vec<String> {
 
 fn help(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
     let t = s.theme;
-    let rect = centered(area, area.width.saturating_sub(4).min(84), area.height.saturating_sub(2));
+    let rect = centered(
+        area,
+        area.width.saturating_sub(4).min(84),
+        area.height.saturating_sub(2),
+    );
     f.render_widget(Clear, rect);
-    let block = Block::bordered().title(" Help · every key (Esc closes, ↑↓ scroll) ").border_style(t.style(Role::Focus));
+    let block = Block::bordered()
+        .title(" Help · every key (Esc closes, ↑↓ scroll) ")
+        .border_style(t.style(Role::Focus));
     let inner = block.inner(rect);
     f.render_widget(block, rect);
     let lines: Vec<Line> = help_lines()
         .into_iter()
-        .map(|l| if l.starts_with(' ') || l.is_empty() { Line::from(l) } else { Line::styled(l, t.style(Role::Title)) })
+        .map(|l| {
+            if l.starts_with(' ') || l.is_empty() {
+                Line::from(l)
+            } else {
+                Line::styled(l, t.style(Role::Title))
+            }
+        })
         .collect();
     // Two columns when there is room.
     if inner.width >= 80 {
         let half = lines.len().div_ceil(2);
-        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
+        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(inner);
         let (l, r) = lines.split_at(half);
         f.render_widget(Paragraph::new(l.to_vec()).scroll((scroll, 0)), a);
         f.render_widget(Paragraph::new(r.to_vec()).scroll((scroll, 0)), b);

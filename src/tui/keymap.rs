@@ -283,6 +283,23 @@ pub const KEYMAP: &[Binding] = &[
     ),
 ];
 
+/// The order the help overlay lists the contexts in: what a newcomer needs first.
+pub const HELP_ORDER: [Ctx; 13] = [
+    Ctx::Global,
+    Ctx::Nav,
+    Ctx::Table,
+    Ctx::Editor,
+    Ctx::HandlerEditor,
+    Ctx::TemplateEditor,
+    Ctx::Results,
+    Ctx::Prompt,
+    Ctx::PromptMulti,
+    Ctx::ConfirmQuit,
+    Ctx::Recovery,
+    Ctx::Lessons,
+    Ctx::Help,
+];
+
 /// The contexts that apply now, most specific first.
 pub fn contexts(state: &State) -> Vec<Ctx> {
     match &state.overlay {
@@ -451,6 +468,13 @@ mod tests {
                     key_name(a.key)
                 );
             }
+        }
+    }
+
+    #[test]
+    fn the_help_lists_every_context_of_the_keymap() {
+        for b in KEYMAP {
+            assert!(HELP_ORDER.contains(&b.ctx), "{:?} missing from HELP_ORDER", b.ctx);
         }
     }
 

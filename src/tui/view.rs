@@ -15,7 +15,7 @@ use super::keymap::{self, KEYMAP};
 use super::layout::{self, Areas, MIN_HEIGHT, MIN_WIDTH};
 use super::lessons;
 use super::state::{Column, Editor, InputError, Overlay, Pane, Severity, State, TemplateTarget};
-use super::text::{char_width, fit, reason_phrase, visible_lines, wrap};
+use super::text::{self, char_width, fit, reason_phrase, visible_lines, wrap};
 use super::theme::{Role, Theme};
 use super::update::scroll_slot;
 use crate::trace::{Mode, ModeResult};
@@ -58,34 +58,7 @@ fn too_small(f: &mut Frame, area: Rect) {
 
 fn header(s: &State, f: &mut Frame, area: Rect) {
     let t = s.theme;
-    let mut spans = vec![
-        Span::styled(" apigw-lab ", t.style(Role::Title)),
-        Span::raw("─ "),
-    ];
-    let name = match &s.path {
-        Some(p) => p.display().to_string(),
-        None => s.origin.clone(),
-    };
-    spans.push(Span::styled(name, t.style(Role::Text)));
-    if s.dirty() {
-        spans.push(Span::styled(" ● edited", t.style(Role::Warning)));
-    }
-    spans.push(Span::raw(" ─ "));
-    spans.push(Span::styled(
-        fit(&s.scenario.title, 60),
-        t.style(Role::Muted),
-    ));
-    if let Some(l) = &s.lesson {
-        let (mark, role) = if s.expect_failures.is_empty() && !s.stale && s.eval.is_some() {
-            ("✓ solved", Role::Ok)
-        } else if l.solved {
-            ("✓ solved before", Role::Ok)
-        } else {
-            ("goal not met yet", Role::Warning)
-        };
-        spans.push(Span::raw(" ─ "));
-        spans.push(Span::styled(mark, t.style(role)));
-    }
+    // The right side (statuses, focus) always fits; the names on the left give way.
     let mut right = Vec::new();
     if let Some(e) = &s.eval {
         for m in Mode::ALL {
@@ -105,10 +78,48 @@ fn header(s: &State, f: &mut Frame, area: Rect) {
         format!(" focus: {} ", s.mode.label()),
         t.style(Role::Focus),
     ));
-    let left_w: usize = spans.iter().map(|sp| sp.width()).sum();
     let right_w: usize = right.iter().map(|sp| sp.width()).sum();
-    let pad = (area.width as usize).saturating_sub(left_w + right_w);
-    spans.push(Span::styled("─".repeat(pad), t.style(Role::Border)));
+    let mut marks = Vec::new();
+    if s.dirty() {
+        marks.push(Span::styled(" ● edited", t.style(Role::Warning)));
+    }
+    if let Some(l) = &s.lesson {
+        let (mark, role) = if s.expect_failures.is_empty() && !s.stale && s.eval.is_some() {
+            (" ✓ solved", Role::Ok)
+        } else if l.solved {
+            (" ✓ solved before", Role::Ok)
+        } else {
+            (" goal not met yet", Role::Warning)
+        };
+        marks.push(Span::styled(mark, t.style(role)));
+    }
+    let marks_w: usize = marks.iter().map(|sp| sp.width()).sum();
+    let budget = (area.width as usize).saturating_sub(right_w + marks_w + 12 + 3 + 2);
+    let name = match &s.path {
+        Some(p) => p.display().to_string(),
+        None => s.origin.clone(),
+    };
+    let name = fit(&name, budget.max(1));
+    let title_budget = budget.saturating_sub(name.chars().count() + 3);
+    let mut spans = vec![
+        Span::styled(" apigw-lab ", t.style(Role::Title)),
+        Span::styled("─ ", t.style(Role::Border)),
+        Span::styled(name, t.style(Role::Text)),
+    ];
+    spans.extend(marks);
+    if title_budget > 8 {
+        spans.push(Span::styled(" ─ ", t.style(Role::Border)));
+        spans.push(Span::styled(
+            fit(&s.scenario.title, title_budget),
+            t.style(Role::Muted),
+        ));
+    }
+    let left_w: usize = spans.iter().map(|sp| sp.width()).sum();
+    let pad = (area.width as usize).saturating_sub(left_w + right_w + 1);
+    spans.push(Span::styled(
+        format!(" {}", "─".repeat(pad)),
+        t.style(Role::Border),
+    ));
     spans.extend(right);
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -207,21 +218,33 @@ fn draw_pane(s: &State, f: &mut Frame, pane: Pane, rect: Rect) {
         return;
     }
     match pane {
-        Pane::Handler | Pane::Request | Pane::Methods => {
-            let e = pane.editor().expect("editor pane");
-            editor(s, f.buffer_mut(), e, inner);
-        }
         Pane::Template => template_pane(s, f, inner),
         Pane::Integration => table(s, f, inner),
+        Pane::Handler | Pane::Request | Pane::Methods => {
+            if let Some(e) = pane.editor() {
+                editor(s, f.buffer_mut(), e, inner);
+            }
+        }
         _ => {
-            let lines = result_lines(s, pane, inner.width as usize);
-            let scroll = s.scroll[scroll_slot(pane)].min(lines.len().saturating_sub(1) as u16);
+            let scroll = s.scroll[scroll_slot(pane)];
             if pane == Pane::Responses {
                 responses(s, f, inner, scroll);
             } else {
-                f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+                let lines = result_lines(s, pane, inner.width as usize);
+                let scroll = scroll.min(lines.len().saturating_sub(1) as u16);
+                // Wrapping re-flows every line: only for text of a reasonable size.
+                let small = pane != Pane::Output
+                    || s.derived.payload.as_ref().is_some_and(|p| {
+                        p.lines.len() < 5000
+                            && p.lines.iter().map(String::len).sum::<usize>() < 64 * 1024
+                    });
+                let mut p = Paragraph::new(lines).scroll((scroll, 0));
+                if small {
+                    p = p.wrap(Wrap { trim: false });
+                }
+                f.render_widget(p, inner);
             }
-            if s.stale && pane != Pane::Lesson {
+            if s.dimmed() && pane != Pane::Lesson {
                 f.buffer_mut()
                     .set_style(inner, Style::default().add_modifier(Modifier::DIM));
             }
@@ -635,10 +658,8 @@ fn log_lines(s: &State, r: &ModeResult, width: usize) -> Vec<Line<'static>> {
 fn lesson_lines(s: &State, width: usize) -> Vec<Line<'static>> {
     let t = s.theme;
     let mut out = vec![Line::styled(s.scenario.title.clone(), t.style(Role::Title))];
-    for para in s.scenario.description.trim().lines() {
-        for l in wrap(para, width) {
-            out.push(Line::from(l));
-        }
+    for l in text::reflow(&s.scenario.description, width) {
+        out.push(Line::from(l));
     }
     out.push(Line::default());
     if s.scenario.expect.is_empty() {
@@ -1003,17 +1024,14 @@ fn overlay(s: &State, f: &mut Frame, area: Rect) {
 /// The help overlay: every binding of the keymap table, by context.
 pub fn help_lines() -> Vec<String> {
     let mut out = Vec::new();
-    let mut last = None;
-    for b in KEYMAP {
-        if last != Some(b.ctx) {
-            if last.is_some() {
-                out.push(String::new());
-            }
-            out.push(b.ctx.title().to_string());
-            last = Some(b.ctx);
+    for ctx in keymap::HELP_ORDER {
+        out.push(ctx.title().to_string());
+        for b in KEYMAP.iter().filter(|b| b.ctx == ctx) {
+            out.push(format!("  {:<10} {}", keymap::key_name(b.key), b.label));
         }
-        out.push(format!("  {:<10} {}", keymap::key_name(b.key), b.label));
+        out.push(String::new());
     }
+    out.pop();
     out.push(String::new());
     out.push("Mouse: click to focus (and place the cursor), wheel to scroll.".into());
     out.push("Editors also take ratatui-textarea's Emacs keys (^A/^E line ends, ^K kill, Alt-f/b words).".into());

@@ -318,7 +318,16 @@ fn snapshots_of_the_lesson_list_and_a_lesson() {
 fn every_size_draws_with_overlays_and_errors_too() {
     let mut s = evaluated(builtin_state(2));
     update(&mut s, Cmd::Help.into());
-    for (w, h) in [(1, 1), (2, 60), (200, 1), (59, 15), (60, 16), (61, 17), (119, 29), (120, 30)] {
+    for (w, h) in [
+        (1, 1),
+        (2, 60),
+        (200, 1),
+        (59, 15),
+        (60, 16),
+        (61, 17),
+        (119, 29),
+        (120, 30),
+    ] {
         screen(&mut s, w, h);
     }
     update(&mut s, Cmd::Cancel.into());

@@ -474,7 +474,11 @@ mod tests {
     #[test]
     fn the_help_lists_every_context_of_the_keymap() {
         for b in KEYMAP {
-            assert!(HELP_ORDER.contains(&b.ctx), "{:?} missing from HELP_ORDER", b.ctx);
+            assert!(
+                HELP_ORDER.contains(&b.ctx),
+                "{:?} missing from HELP_ORDER",
+                b.ctx
+            );
         }
     }
 

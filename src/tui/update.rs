@@ -1084,7 +1084,8 @@ fn evaluated(s: &mut State, generation: u64, result: Result<Evaluation, String>)
             }
             check_lesson(s);
             if let Some(first) = s.engine_errors.first() {
-                let msg = format!("{}: {}", first.pane.title(), first.message);
+                let line = first.message.lines().next().unwrap_or("");
+                let msg = format!("{}: {line}", first.pane.title());
                 s.set_status(Severity::Error, msg);
             } else if matches!(s.status, Some((Severity::Error, _))) {
                 s.status = None;
@@ -1104,6 +1105,24 @@ pub fn input_errors(s: &State, eval: &Evaluation) -> Vec<InputError> {
             crate::trace::TemplateRole::Response(s.selected_status().unwrap_or_default())
         }
     };
+    if let Some(sel) = &eval.mode(Mode::Custom).selection {
+        for tr in &sel.trials {
+            if let crate::selection::Outcome::Invalid { error } = &tr.outcome {
+                let row = s
+                    .scenario
+                    .integration
+                    .integration_responses
+                    .get_index_of(&tr.status);
+                out.push(InputError {
+                    pane: Pane::Integration,
+                    line: row.unwrap_or(NO_LINE),
+                    column: 0,
+                    message: format!("selectionPattern of {}: {error}", tr.status),
+                    syntax: true,
+                });
+            }
+        }
+    }
     for m in Mode::ALL {
         let r = eval.mode(m);
         for run in &r.templates {

@@ -18,6 +18,7 @@ use super::state::{Column, Editor, InputError, Overlay, Pane, Severity, State, T
 use super::text::{self, char_width, fit, reason_phrase, visible_lines, wrap};
 use super::theme::{Role, Theme};
 use super::update::scroll_slot;
+use crate::selection::{Outcome, SelectionTrace};
 use crate::trace::{Mode, ModeResult};
 
 pub fn draw(s: &State, f: &mut Frame) {
@@ -399,10 +400,16 @@ fn table(s: &State, f: &mut Frame, area: Rect) {
     let chosen = selected_response(s);
     let tmpl_w = 16.min(w / 4);
     let param_w = 18.min(w / 5);
-    let pat_w = w.saturating_sub(2 + 7 + tmpl_w + param_w + 3).max(4);
+    let pat_w = w.saturating_sub(3 + 7 + tmpl_w + param_w + 3).max(4);
+    let trials = s
+        .eval
+        .as_ref()
+        .and_then(|e| e.mode(Mode::Custom).selection.as_ref())
+        .map(|sel| sel.trials.clone())
+        .unwrap_or_default();
     let mut lines = vec![Line::styled(
         format!(
-            "  {:<7}{:<pat_w$} {:<tmpl_w$} {}",
+            "   {:<7}{:<pat_w$} {:<tmpl_w$} {}",
             "status", "selectionPattern", "templates", "parameters"
         ),
         t.style(Role::Muted),
@@ -417,13 +424,16 @@ fn table(s: &State, f: &mut Frame, area: Rect) {
         .enumerate()
     {
         let sel = i == s.row;
-        let marker = if chosen.as_deref() == Some(status.as_str()) {
-            "→ "
-        } else if sel {
-            "▸ "
+        let is_chosen = chosen.as_deref() == Some(status.as_str());
+        let mark = if is_chosen {
+            '→'
         } else {
-            "  "
+            trials
+                .iter()
+                .find(|tr| tr.status == *status)
+                .map_or(' ', |tr| tr.outcome.mark())
         };
+        let marker = format!("{}{mark} ", if sel { '▸' } else { ' ' });
         let pattern = match &r.selection_pattern {
             None => "(default)".to_string(),
             Some(p) if p.is_empty() => "(default: \"\")".to_string(),
@@ -447,9 +457,12 @@ fn table(s: &State, f: &mut Frame, area: Rect) {
                 .collect::<Vec<_>>()
                 .join(" ")
         };
+        let row_error = errors.iter().any(|e| e.line == i);
         let cell = |col: Column, text: String, width: usize| {
             let text = format!("{:<width$}", fit(&text, width));
-            let mut style = if col == Column::Pattern && r.is_default() {
+            let mut style = if col == Column::Pattern && row_error {
+                t.style(Role::Error).add_modifier(Modifier::UNDERLINED)
+            } else if col == Column::Pattern && r.is_default() {
                 t.style(Role::Muted)
             } else {
                 t.style(Role::Text)
@@ -461,11 +474,7 @@ fn table(s: &State, f: &mut Frame, area: Rect) {
             }
             Span::styled(text, style)
         };
-        let marker_role = if chosen.as_deref() == Some(status.as_str()) {
-            Role::Ok
-        } else {
-            Role::Focus
-        };
+        let marker_role = if is_chosen { Role::Ok } else { Role::Focus };
         lines.push(Line::from(vec![
             Span::styled(marker, t.style(marker_role)),
             cell(Column::Status, status.clone(), 6),
@@ -485,8 +494,16 @@ fn table(s: &State, f: &mut Frame, area: Rect) {
     }
     lines.push(Line::styled("  + a: add response", t.style(Role::Muted)));
     for e in errors {
-        for l in wrap(&format!("✗ {}", e.message), w) {
-            lines.push(Line::styled(l, t.style(Role::Error)));
+        // Java's pattern errors end with the pattern and a caret line: keep their alignment.
+        for (i, text) in e.message.lines().enumerate() {
+            let text = if i == 0 {
+                format!("✗ {text}")
+            } else {
+                format!("  {text}")
+            };
+            for l in wrap(&text, w) {
+                lines.push(Line::styled(l, t.style(Role::Error)));
+            }
         }
     }
     let visible = area.height as usize;
@@ -497,14 +514,15 @@ fn table(s: &State, f: &mut Frame, area: Rect) {
     );
 }
 
-/// The integration response the custom integration chose, from the trace.
+/// The integration response the custom integration chose, from the selection trace.
 fn selected_response(s: &State) -> Option<String> {
-    let e = s.eval.as_ref()?;
-    e.mode(Mode::Custom)
-        .steps
-        .iter()
-        .find(|st| st.stage == crate::trace::Stage::Selection)?;
-    None
+    s.eval
+        .as_ref()?
+        .mode(Mode::Custom)
+        .selection
+        .as_ref()?
+        .chosen
+        .clone()
 }
 
 // ---------------------------------------------------------------- result panes
@@ -585,42 +603,166 @@ fn selection_lines(s: &State, r: &ModeResult, width: usize) -> Vec<Line<'static>
         )),
         Some(input) => {
             let what = if input.is_empty() {
-                "success: the patterns are matched against the empty string"
+                "success: patterns are matched against the empty string ⟦⟧"
             } else {
                 "matched against errorMessage:"
             };
             out.push(Line::styled(what, t.style(Role::Muted)));
-            let vis = visible_lines(input);
-            let n = vis.len();
-            for (i, l) in vis.into_iter().enumerate() {
-                let open = if i == 0 { "⟦" } else { " " };
-                let close = if i + 1 == n { "⟧" } else { "" };
-                for (j, piece) in wrap(&format!("{open}{l}{close}"), width)
-                    .into_iter()
-                    .enumerate()
-                {
-                    let _ = j;
-                    out.push(Line::styled(piece, t.style(Role::Match)));
-                }
+            if !input.is_empty() {
+                out.extend(marked_input(
+                    t,
+                    input,
+                    highlight_range(s, sel, input),
+                    width,
+                ));
             }
         }
     }
-    for step in r
-        .steps
+    let selected = s.selected_status();
+    let pat_w = sel
+        .trials
         .iter()
-        .filter(|st| st.stage == crate::trace::Stage::Selection)
-    {
-        let role = if step.failed { Role::Error } else { Role::Text };
-        for l in wrap(&step.summary, width) {
-            out.push(Line::styled(l, t.style(role)));
+        .map(|tr| tr.pattern.as_deref().map_or(9, |p| p.chars().count()))
+        .max()
+        .unwrap_or(9)
+        .min(width / 3);
+    for tr in &sel.trials {
+        let role = match &tr.outcome {
+            Outcome::Matched { .. } => Role::Ok,
+            Outcome::NotMatched { .. } => Role::Error,
+            Outcome::Invalid { .. } | Outcome::TooExpensive { .. } => Role::Warning,
+            Outcome::Default { .. } => Role::Muted,
+        };
+        let pattern = match tr.pattern.as_deref() {
+            None | Some("") => "(default)".to_string(),
+            Some(p) => visible_lines(p).concat(),
+        };
+        let head = format!(
+            "{} {:<4} {:<pat_w$}  ",
+            tr.outcome.mark(),
+            tr.status,
+            fit(&pattern, pat_w)
+        );
+        let indent = head.chars().count();
+        let reason_w = width.saturating_sub(indent).max(12);
+        let reason = tr.outcome.reason().lines().next().unwrap_or("").to_string();
+        let mut style = t.style(role);
+        if selected.as_deref() == Some(tr.status.as_str()) {
+            style = style.add_modifier(Modifier::BOLD);
         }
-        for d in &step.details {
-            for l in wrap(&format!("  {d}"), width) {
-                out.push(Line::styled(l, t.style(Role::Muted)));
+        for (i, piece) in wrap(&reason, reason_w).into_iter().enumerate() {
+            let lead = if i == 0 {
+                head.clone()
+            } else {
+                " ".repeat(indent)
+            };
+            out.push(Line::from(vec![
+                Span::styled(lead, style),
+                Span::styled(piece, t.style(Role::Text)),
+            ]));
+        }
+        if let Outcome::Invalid { error } = &tr.outcome {
+            // Java's message ends with the pattern and a caret line: keep them aligned.
+            for l in error.lines().skip(1) {
+                out.push(Line::styled(
+                    format!("{}{l}", " ".repeat(indent)),
+                    t.style(Role::Warning),
+                ));
             }
+        }
+    }
+    let fired = match sel.rule {
+        crate::selection::Rule::NoMatch => Role::Error,
+        crate::selection::Rule::Ambiguous { .. } => Role::Warning,
+        _ => Role::Ok,
+    };
+    for l in wrap(&format!("→ {}", sel.summary()), width) {
+        out.push(Line::styled(l, t.style(fired).add_modifier(Modifier::BOLD)));
+    }
+    for lint in &sel.lints {
+        for l in wrap(&format!("⚠ {}", lint.message), width) {
+            out.push(Line::styled(l, t.style(Role::Warning)));
+        }
+        if let Some(fix) = &lint.suggestion {
+            for l in wrap(&format!("  fix: {fix}"), width) {
+                out.push(Line::styled(l, t.style(Role::Accent)));
+            }
+        }
+    }
+    for u in &sel.unconfirmed {
+        for l in wrap(&format!("⚠ UNCONFIRMED [{}] {}", u.id, u.text), width) {
+            out.push(Line::styled(l, t.style(Role::Muted)));
         }
     }
     out
+}
+
+/// Which part of the input to highlight: all of it when a pattern fired, else where the
+/// selected row's pattern finds a match (the engine's `find`), showing why a whole-string match
+/// failed.
+fn highlight_range(s: &State, sel: &SelectionTrace, input: &str) -> Option<std::ops::Range<usize>> {
+    let fired = sel
+        .trials
+        .iter()
+        .any(|tr| Some(&tr.status) == sel.chosen.as_ref() && tr.outcome.is_match());
+    if fired {
+        return Some(0..input.len());
+    }
+    let status = s.selected_status()?;
+    let tr = sel.trials.iter().find(|tr| tr.status == status)?;
+    let p = tr.pattern.as_deref().filter(|p| !p.is_empty())?;
+    let re = crate::javaregex::JavaRegex::new(p).ok()?;
+    re.find_at(input, 0).ok()?.filter(|r| !r.is_empty())
+}
+
+/// The matched string with invisibles shown, `⟦…⟧` around it and `range` highlighted.
+fn marked_input(
+    t: Theme,
+    input: &str,
+    range: Option<std::ops::Range<usize>>,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let width = width.max(4);
+    let plain = t.style(Role::Text);
+    let hit = t.style(Role::Match);
+    let mut lines = Vec::new();
+    let mut spans: Vec<Span<'static>> = vec![Span::styled("⟦", t.style(Role::Muted))];
+    let mut used = 1;
+    let trailing_from = input.trim_end_matches(' ').len();
+    for (i, c) in input.char_indices() {
+        let shown = match c {
+            '\n' => "↵".to_string(),
+            '\r' => "␍".to_string(),
+            '\t' => "⇥".to_string(),
+            ' ' if i >= trailing_from => "·".to_string(),
+            c if c.is_control() => format!("\\u{{{:04x}}}", c as u32),
+            c => c.to_string(),
+        };
+        let style = if range.as_ref().is_some_and(|r| r.contains(&i)) {
+            hit
+        } else {
+            plain
+        };
+        let style = if matches!(c, '\n' | '\r' | '\t') || (c == ' ' && i >= trailing_from) {
+            style.patch(t.style(Role::Invisible))
+        } else {
+            style
+        };
+        let w = shown.chars().count();
+        if used + w > width {
+            lines.push(Line::from(std::mem::take(&mut spans)));
+            used = 0;
+        }
+        spans.push(Span::styled(shown, style));
+        used += w;
+        if c == '\n' {
+            lines.push(Line::from(std::mem::take(&mut spans)));
+            used = 0;
+        }
+    }
+    spans.push(Span::styled("⟧", t.style(Role::Muted)));
+    lines.push(Line::from(spans));
+    lines
 }
 
 fn log_lines(s: &State, r: &ModeResult, width: usize) -> Vec<Line<'static>> {

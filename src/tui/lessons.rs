@@ -52,3 +52,20 @@ pub fn expect_failures(scenario: &Scenario, eval: &Evaluation) -> Vec<String> {
     let _ = (scenario, eval);
     Vec::new() // FIXME(tui): crate::scenario::check once it lands
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_lesson_loads_with_hints_and_goals() {
+        assert!((6..=10).contains(&lessons().len()));
+        for l in lessons() {
+            let s = l.scenario().unwrap_or_else(|e| panic!("{}: {e}", l.id));
+            let lesson = s.lesson.as_ref().unwrap_or_else(|| panic!("{}: no [lesson]", l.id));
+            assert!(lesson.hints.len() >= 2, "{}: hints", l.id);
+            assert!(!s.expect.is_empty(), "{}: goals", l.id);
+            assert!(!s.description.trim().is_empty(), "{}: description", l.id);
+        }
+    }
+}

@@ -99,12 +99,16 @@ fn open(file: Option<PathBuf>, term: &Term) -> Exit {
 
 #[cfg(feature = "tui")]
 fn open_lab(file: Option<PathBuf>, term: &Term) -> Exit {
-    let _ = file;
-    term.error(
-        "the interactive lab is not part of this build yet; \
-         use `apigw-lab run FILE` or `apigw-lab check FILE` (see `apigw-lab --help`)",
-    );
-    Exit::Invalid
+    match crate::tui::run(file) {
+        Ok(()) => Exit::Ok,
+        Err(e) => {
+            term.error(&e.to_string());
+            match e.kind() {
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::NotFound => Exit::Invalid,
+                _ => Exit::Internal,
+            }
+        }
+    }
 }
 
 #[cfg(not(feature = "tui"))]

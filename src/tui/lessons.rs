@@ -49,8 +49,10 @@ pub fn lessons() -> &'static [LessonFile] {
 
 /// The `[expect.*]` lines that do not hold, in words.
 pub fn expect_failures(scenario: &Scenario, eval: &Evaluation) -> Vec<String> {
-    let _ = (scenario, eval);
-    Vec::new() // FIXME(tui): crate::scenario::check once it lands
+    crate::scenario::check(scenario, eval)
+        .iter()
+        .map(|f| f.to_string())
+        .collect()
 }
 
 #[cfg(test)]
@@ -62,7 +64,10 @@ mod tests {
         assert!((6..=10).contains(&lessons().len()));
         for l in lessons() {
             let s = l.scenario().unwrap_or_else(|e| panic!("{}: {e}", l.id));
-            let lesson = s.lesson.as_ref().unwrap_or_else(|| panic!("{}: no [lesson]", l.id));
+            let lesson = s
+                .lesson
+                .as_ref()
+                .unwrap_or_else(|| panic!("{}: no [lesson]", l.id));
             assert!(lesson.hints.len() >= 2, "{}: hints", l.id);
             assert!(!s.expect.is_empty(), "{}: goals", l.id);
             assert!(!s.description.trim().is_empty(), "{}: description", l.id);

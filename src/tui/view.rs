@@ -650,7 +650,7 @@ fn selection_lines(s: &State, r: &ModeResult, width: usize) -> Vec<Line<'static>
         if selected.as_deref() == Some(tr.status.as_str()) {
             style = style.add_modifier(Modifier::BOLD);
         }
-        for (i, piece) in wrap(&reason, reason_w).into_iter().enumerate() {
+        for (i, piece) in text::reflow(&reason, reason_w).into_iter().enumerate() {
             let lead = if i == 0 {
                 head.clone()
             } else {
@@ -676,11 +676,11 @@ fn selection_lines(s: &State, r: &ModeResult, width: usize) -> Vec<Line<'static>
         crate::selection::Rule::Ambiguous { .. } => Role::Warning,
         _ => Role::Ok,
     };
-    for l in wrap(&format!("→ {}", sel.summary()), width) {
+    for l in text::reflow(&format!("→ {}", sel.summary()), width) {
         out.push(Line::styled(l, t.style(fired).add_modifier(Modifier::BOLD)));
     }
     for lint in &sel.lints {
-        for l in wrap(&format!("⚠ {}", lint.message), width) {
+        for l in text::reflow(&format!("⚠ {}", lint.message), width) {
             out.push(Line::styled(l, t.style(Role::Warning)));
         }
         if let Some(fix) = &lint.suggestion {
@@ -690,7 +690,7 @@ fn selection_lines(s: &State, r: &ModeResult, width: usize) -> Vec<Line<'static>
         }
     }
     for u in &sel.unconfirmed {
-        for l in wrap(&format!("⚠ UNCONFIRMED [{}] {}", u.id, u.text), width) {
+        for l in text::reflow(&format!("⚠ UNCONFIRMED [{}] {}", u.id, u.text), width) {
             out.push(Line::styled(l, t.style(Role::Muted)));
         }
     }
@@ -819,15 +819,19 @@ fn lesson_lines(s: &State, width: usize) -> Vec<Line<'static>> {
     } else {
         out.push(Line::styled("goals not met yet:", t.style(Role::Warning)));
         for fl in &s.expect_failures {
-            for l in wrap(&format!("✗ {fl}"), width) {
-                out.push(Line::styled(l, t.style(Role::Error)));
+            // A failure is `field: want …, got …` or the field then indented want/got lines.
+            for (i, part) in format!("✗ {fl}").lines().enumerate() {
+                let role = if i == 0 { Role::Error } else { Role::Text };
+                for l in wrap(part, width) {
+                    out.push(Line::styled(l, t.style(role)));
+                }
             }
         }
     }
     if let (Some(l), Some(lesson)) = (&s.lesson, &s.scenario.lesson) {
         out.push(Line::default());
         for (i, h) in lesson.hints.iter().take(l.hints_shown).enumerate() {
-            for line in wrap(&format!("hint {}: {h}", i + 1), width) {
+            for line in text::reflow(&format!("hint {}: {h}", i + 1), width) {
                 out.push(Line::styled(line, t.style(Role::Accent)));
             }
         }

@@ -154,7 +154,10 @@ mod tests {
         assert_eq!(fit("abc", 4), "abc");
         assert_eq!(wrap("abcdef", 4), ["abcd", "ef"]);
         assert_eq!(reason_phrase(502), "Bad Gateway");
-        assert_eq!(reflow("aaa bbb\nccc ddd\n\ne", 8), ["aaa bbb", "ccc ddd", "", "e"]);
+        assert_eq!(
+            reflow("aaa bbb\nccc ddd\n\ne", 8),
+            ["aaa bbb", "ccc ddd", "", "e"]
+        );
         assert_eq!(reflow("abcdefgh ij", 8), ["abcdefgh", "ij"]);
     }
 }

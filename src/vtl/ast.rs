@@ -186,7 +186,7 @@ impl Lit {
             Lit::Long(i) => Value::Long(*i),
             Lit::BigInt(i) => Value::BigInt(*i),
             Lit::Double(d) => Value::Double(*d),
-            Lit::Str(s) => Value::str(s),
+            Lit::Str(s) => Value::Str(s.clone()),
         }
     }
 }

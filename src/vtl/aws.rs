@@ -2,7 +2,8 @@
 //! with the rendering rules recorded on AWS (semantics §3): `$input.path` objects are Java maps,
 //! lists are json-smart arrays printing as compact JSON, `$input.body` of an empty body is `{}`.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -40,6 +41,8 @@ pub struct Overrides {
 pub struct AwsData {
     body: String,
     json: OnceCell<Result<serde_json::Value, String>>,
+    /// Compiled paths: templates call `$input.path` with the same few paths, often in loops.
+    paths: RefCell<HashMap<String, JsonPath>>,
     params: [(&'static str, Map<String>); 3],
 }
 
@@ -53,6 +56,7 @@ impl AwsData {
                 env.body.clone()
             },
             json: OnceCell::new(),
+            paths: RefCell::new(HashMap::new()),
             params: [
                 ("path", env.path_params.clone()),
                 ("querystring", env.query_params.clone()),
@@ -120,9 +124,17 @@ impl AwsData {
     }
 
     fn read(&self, path: &str) -> Result<Option<serde_json::Value>, String> {
-        let p = JsonPath::parse(path).map_err(|e| format!("Invalid JSONPath {path:?}: {e}"))?;
-        p.read(self.json()?)
-            .map_err(|e| format!("JSONPath {path:?}: {e}"))
+        let doc = self.json()?;
+        let mut cache = self.paths.borrow_mut();
+        let p = match cache.get(path) {
+            Some(p) => p,
+            None => {
+                let p =
+                    JsonPath::parse(path).map_err(|e| format!("Invalid JSONPath {path:?}: {e}"))?;
+                cache.entry(path.to_string()).or_insert(p)
+            }
+        };
+        p.read(doc).map_err(|e| format!("JSONPath {path:?}: {e}"))
     }
 
     pub fn input_property(&self, name: &str) -> Option<Value> {

@@ -41,7 +41,7 @@ type Frame = HashMap<String, Arg>;
 /// the caller's context, until the macro `#set`s the parameter.
 #[derive(Clone)]
 enum Arg {
-    ByName(Expr, Arc<str>),
+    ByName(Rc<Expr>, Arc<str>),
     Set(Value, Arc<str>),
 }
 
@@ -397,46 +397,49 @@ impl<'a> Evaluator<'a> {
     /// `ASTReference.render`: escapes, quiet nulls, literal nulls.
     fn print_ref(&mut self, r: &Reference, out: &mut String) -> R<()> {
         let (v, arg_literal) = self.reference(r)?;
-        let prefix = "\\".repeat(r.backslashes / 2);
+        let half = r.backslashes / 2;
         let escaped = r.backslashes % 2 == 1;
         let literal: &str = arg_literal.as_deref().unwrap_or(&r.literal);
         let start = out.len();
-        let mut note = None;
+        let push_prefix = |out: &mut String| (0..half).for_each(|_| out.push('\\'));
         if escaped {
-            out.push_str(&prefix);
+            push_prefix(out);
             if v.is_null() {
                 out.push('\\');
             }
             out.push_str(literal);
-            note = Some("escaped with \\".to_string());
         } else if v.is_null() {
-            out.push_str(&prefix);
-            out.push_str(&prefix);
-            if r.quiet {
-                note = Some("null: $! prints nothing".into());
-            } else if self.aws.is_some() {
-                note = Some(format!(
-                    "null ({}): API Gateway prints nothing",
-                    self.miss.as_deref().unwrap_or("no value")
-                ));
-            } else {
+            push_prefix(out);
+            push_prefix(out);
+            if !r.quiet && self.aws.is_none() {
                 out.push_str(literal);
-                note = Some(format!(
-                    "null ({}): Velocity prints the reference as written",
-                    self.miss.as_deref().unwrap_or("no value")
-                ));
             }
         } else {
-            out.push_str(&prefix);
+            push_prefix(out);
             match &v {
                 Value::Block(b) => {
                     let b = b.clone();
                     self.render_block_value(&b, r.pos, out)?;
                 }
-                other => out.push_str(&other.java_string()),
+                other => other.write_java(out),
             }
         }
         if self.inspections.is_some() {
+            let why = || self.miss.clone().unwrap_or_else(|| "no value".into());
+            let note = if escaped {
+                Some("escaped with \\".to_string())
+            } else if !v.is_null() {
+                None
+            } else if r.quiet {
+                Some("null: $! prints nothing".into())
+            } else if self.aws.is_some() {
+                Some(format!("null ({}): API Gateway prints nothing", why()))
+            } else {
+                Some(format!(
+                    "null ({}): Velocity prints the reference as written",
+                    why()
+                ))
+            };
             let printed = out[start..].to_string();
             self.inspect(
                 r.pos,
@@ -494,18 +497,20 @@ impl<'a> Evaluator<'a> {
 
     fn set(&mut self, target: &Reference, value: &Expr, pos: usize) -> R<()> {
         let v = self.value(value)?;
-        let shown = target.literal.to_string();
+        if self.inspections.is_some() {
+            let why = v.is_null().then(|| {
+                let miss = self.miss.clone().unwrap_or_else(|| "no value".into());
+                format!(
+                    "right side is null ({miss}): {} keeps its value",
+                    target.literal
+                )
+            });
+            self.inspect(pos, InspectionKind::Set, &target.literal, &v, None, why);
+        }
         if v.is_null() {
             // 1.7 (`directive.set.null.allowed = false`): the left side keeps its value.
-            let why = format!(
-                "right side is null ({}): {} keeps its value",
-                self.miss.clone().unwrap_or_else(|| "no value".into()),
-                shown
-            );
-            self.inspect(pos, InspectionKind::Set, &shown, &v, None, Some(why));
             return Ok(());
         }
-        self.inspect(pos, InspectionKind::Set, &shown, &v, None, None);
         let Some((last, init)) = target.parts.split_last() else {
             if target.formal || target.quiet {
                 // 1.7 takes the name from the first token's text (`{` or `!a`): nothing visible
@@ -557,7 +562,7 @@ impl<'a> Evaluator<'a> {
                     self.inspect(
                         pos,
                         InspectionKind::Set,
-                        &shown,
+                        &target.literal,
                         &Value::Null,
                         None,
                         Some(note),
@@ -580,8 +585,13 @@ impl<'a> Evaluator<'a> {
     ) -> R<Flow> {
         self.step(pos)?;
         let coll = self.value(iterable)?;
+        // A list is iterated live, as Java's iterator does (changing it inside the loop throws).
+        let live = match &coll {
+            Value::List(l) => Some(l.clone()),
+            _ => None,
+        };
         let items: Vec<Value> = match &coll {
-            Value::List(l) => l.borrow().items.clone(),
+            Value::List(_) => Vec::new(),
             Value::Array(a) => a.to_vec(),
             Value::Map(m) => m.borrow().entries.values().cloned().collect(),
             _ => Vec::new(),
@@ -599,10 +609,33 @@ impl<'a> Evaluator<'a> {
         let parent = self.loops.last().cloned();
         let id = self.next_loop;
         self.next_loop += 1;
-        let n = items.len();
+        let n = live
+            .as_ref()
+            .map_or(items.len(), |l| l.borrow().items.len());
         let mut flow = Flow::Normal;
         let mut done = 0;
-        for (i, item) in items.into_iter().enumerate() {
+        let mut snapshot = items.into_iter();
+        for i in 0.. {
+            let (item, has_next) = match &live {
+                Some(l) => {
+                    let l = l.borrow();
+                    if i >= l.items.len() {
+                        break;
+                    }
+                    if l.items.len() != n {
+                        drop(l);
+                        self.restore(saved);
+                        return Err(self
+                            .err(pos, "ConcurrentModificationException: the list changed while #foreach was iterating it")
+                            .with_hint("collect changes in another list and apply them after the loop"));
+                    }
+                    (l.items[i].clone(), i + 1 < l.items.len())
+                }
+                None => match snapshot.next() {
+                    Some(item) => (item, i + 1 < n),
+                    None => break,
+                },
+            };
             if let Some(max) = self.limits.foreach_max
                 && i >= max
             {
@@ -624,13 +657,13 @@ impl<'a> Evaluator<'a> {
             let info = Value::Loop(Rc::new(LoopInfo {
                 id,
                 index: i,
-                has_next: i + 1 < n,
+                has_next,
                 parent: parent.clone(),
             }));
             self.vars
                 .insert("velocityCount".into(), Value::Int(i as i32 + 1));
             self.vars
-                .insert("velocityHasNext".into(), Value::Bool(i + 1 < n));
+                .insert("velocityHasNext".into(), Value::Bool(has_next));
             self.vars.insert("foreach".into(), info.clone());
             self.loops.push(info);
             let f = self.block(body, out);
@@ -713,7 +746,7 @@ impl<'a> Evaluator<'a> {
         for (param, arg) in def.params.iter().zip(args) {
             frame.insert(
                 param.clone(),
-                Arg::ByName(arg.clone(), arg.literal().into()),
+                Arg::ByName(Rc::new(arg.clone()), arg.literal().into()),
             );
         }
         if let Some(b) = body {
@@ -722,14 +755,17 @@ impl<'a> Evaluator<'a> {
                 Arg::Set(Value::Block(b.clone()), "$bodyContent".into()),
             );
         }
-        self.inspect(
-            pos,
-            InspectionKind::Macro,
-            &format!("#{name}"),
-            &Value::Null,
-            None,
-            Some(format!("{} argument(s)", args.len())),
-        );
+        if self.inspections.is_some() {
+            let note = format!("{} argument(s)", args.len());
+            self.inspect(
+                pos,
+                InspectionKind::Macro,
+                &format!("#{name}"),
+                &Value::Null,
+                None,
+                Some(note),
+            );
+        }
         self.enter(pos)?;
         self.frames.push(frame);
         let flow = self.block(&def.body, out);

@@ -1038,18 +1038,8 @@ impl<'s> Parser<'s> {
                 } else {
                     Vec::new()
                 };
-                let mut literal_end = self.pos;
-                // The literal excludes the line break the `)` swallowed.
-                while literal_end > start
-                    && matches!(
-                        self.src.as_bytes()[literal_end - 1],
-                        b'\n' | b'\r' | b' ' | b'\t'
-                    )
-                    && has_paren
-                {
-                    literal_end -= 1;
-                }
-                let literal: Arc<str> = self.src[start..literal_end].into();
+                // An unknown name prints as written, including the line end the `)` took.
+                let literal: Arc<str> = self.src[start..self.pos].into();
                 let args = args
                     .into_iter()
                     .map(|a| match a {

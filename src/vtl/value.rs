@@ -22,7 +22,7 @@ pub enum Value {
     /// `java.math.BigInteger`; Velocity widens to it when a `long` overflows.
     BigInt(i128),
     Double(f64),
-    Str(Rc<str>),
+    Str(std::sync::Arc<str>),
     List(Rc<RefCell<JList>>),
     Map(Rc<RefCell<JMap>>),
     Entry(Rc<EntryRef>),
@@ -200,6 +200,11 @@ impl Value {
             Value::Util => "$util",
             Value::Class(_) => "Class",
         }
+    }
+
+    /// Append `toString()` to `out`.
+    pub fn write_java(&self, out: &mut String) {
+        write_java(self, out, 0);
     }
 
     /// `toString()` as Java prints it. Blocks are rendered by the evaluator, not here.

@@ -319,3 +319,69 @@ fn match_rejects_an_invalid_pattern_with_exit_2() {
     );
     assert!(stdout(&o).is_empty());
 }
+
+#[test]
+fn render_prints_only_the_rendered_text() {
+    let dir = scratch("render");
+    let template = write(
+        &dir,
+        "t.vtl",
+        r#"{"message": "$util.escapeJavaScript($input.path('$.errorMessage'))"}"#,
+    );
+    let payload = write(
+        &dir,
+        "p.json",
+        r#"{"errorMessage": "It's \"x\"", "errorType": "Error"}"#,
+    );
+    let o = apigw(&[
+        "render",
+        template.to_str().unwrap(),
+        "--payload",
+        payload.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), r#"{"message": "It\'s \"x\""}"#);
+}
+
+#[test]
+fn render_reads_the_template_from_stdin_and_the_request_from_a_file() {
+    let dir = scratch("render-request");
+    let request = write(
+        &dir,
+        "r.json",
+        r#"{"querystring": {"name": "Ann"}, "stageVariables": {"env": "test"}, "context": {"stage": "dev"}}"#,
+    );
+    let o = apigw_with_stdin(
+        &["render", "-", "--request", request.to_str().unwrap()],
+        "$input.params('name') $stageVariables.env $context.stage\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "Ann test dev\n");
+}
+
+#[test]
+fn render_errors_have_line_column_and_caret_and_exit_2() {
+    let dir = scratch("render-error");
+    let template = write(&dir, "bad.vtl", "line1\n#if($x\n");
+    let o = apigw(&["render", template.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).is_empty());
+    let err = stderr(&o);
+    assert!(err.contains("bad.vtl:2:"), "{err}");
+    assert!(err.contains("2 | #if($x\n"), "{err}");
+    assert!(err.contains('^'), "{err}");
+
+    let request = write(&dir, "r.json", r#"{"query": {}}"#);
+    let o = apigw(&[
+        "render",
+        template.to_str().unwrap(),
+        "--request",
+        request.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("query: unknown member"),
+        "{}",
+        stderr(&o)
+    );
+}

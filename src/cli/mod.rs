@@ -6,6 +6,7 @@
 mod args;
 mod check;
 mod out;
+mod render;
 mod run;
 mod select;
 
@@ -84,10 +85,11 @@ fn dispatch(cli: Cli, term: &Term) -> Exit {
             messages,
             format,
         }) => select::matches(&pattern, messages, format, term),
-        Some(Command::Render { .. }) => {
-            term.error("`render` arrives with the template engine");
-            Exit::Invalid
-        }
+        Some(Command::Render {
+            template,
+            payload,
+            request,
+        }) => render::render(&template, payload.as_deref(), request.as_deref(), term),
     }
 }
 

@@ -196,8 +196,10 @@ fn integration(s: &Scenario, out: &mut Issues) {
             "an integration timeout is 50 to 29000 ms (raisable up to 300000 on request)",
         );
     }
-    for (ct, _) in &i.request_templates {
-        media_type_key(&["integration", "requestTemplates", ct], ct, out);
+    for (ct, src) in &i.request_templates {
+        let path = ["integration", "requestTemplates", ct.as_str()];
+        media_type_key(&path, ct, out);
+        template(&path, src, out);
     }
     for (status, ir) in &i.integration_responses {
         let base = ["integration", "integrationResponses", status.as_str()];
@@ -214,9 +216,10 @@ fn integration_response(base: &[&str; 3], ir: &IntegrationResponse, out: &mut Is
             out,
         );
     }
-    for (ct, _) in &ir.response_templates {
+    for (ct, src) in &ir.response_templates {
         let path = [base[0], base[1], base[2], "responseTemplates", ct];
         media_type_key(&path, ct, out);
+        template(&path, src, out);
     }
     for (target, source) in &ir.response_parameters {
         let path = [base[0], base[1], base[2], "responseParameters", target];
@@ -318,6 +321,32 @@ fn selection_pattern(path: &[&str], pattern: &str, out: &mut Issues) {
             index,
         );
     }
+}
+
+/// A mapping template must parse as Velocity; the error points inside the template.
+fn template(path: &[&str], src: &str, out: &mut Issues) {
+    if let Err(e) = crate::vtl::Template::parse(src) {
+        let mut message = format!("not a valid Velocity template: {}", e.message);
+        if let Some(hint) = &e.hint {
+            message.push_str(&format!(" ({hint})"));
+        }
+        out.add_at(path, message, byte_index(src, e.line, e.column));
+    }
+}
+
+/// Byte index of a 1-based line and character column.
+fn byte_index(src: &str, line: usize, column: usize) -> Option<usize> {
+    let start: usize = src
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    let text = src.get(start..)?.lines().next().unwrap_or("");
+    let col = text
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| i);
+    Some(start + col)
 }
 
 fn lower_first(s: &str) -> String {
@@ -535,6 +564,21 @@ mod tests {
             v[0].starts_with("integration.integrationResponses.500.selectionPattern: not a valid Java regex: unclosed group"),
             "{v:?}"
         );
+    }
+
+    #[test]
+    fn templates_parse_as_velocity() {
+        let v = issues(
+            "title = 't'\n[handler]\nreturns = '1'\n[integration.integrationResponses.\"200\"]\nresponseTemplates = { \"application/json\" = '#if($x)' }\n",
+        );
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert!(v[0].contains("not a valid Velocity template:"), "{v:?}");
+    }
+
+    #[test]
+    fn template_positions_are_byte_indexes() {
+        assert_eq!(byte_index("ab\ncd", 2, 2), Some(4));
+        assert_eq!(byte_index("é$x", 1, 2), Some(2));
     }
 
     #[test]

@@ -109,6 +109,8 @@ pub struct JavaRegex {
     search: OnceLock<fancy_regex::Regex>,
     /// `\A(?:…)`: `Matcher.lookingAt()`.
     prefix: OnceLock<fancy_regex::Regex>,
+    /// The search with `\G` failing (used after an empty match; see `Translation`).
+    search_without_g: OnceLock<fancy_regex::Regex>,
 }
 
 impl JavaRegex {
@@ -127,6 +129,7 @@ impl JavaRegex {
             whole,
             search: OnceLock::new(),
             prefix: OnceLock::new(),
+            search_without_g: OnceLock::new(),
         })
     }
 
@@ -180,11 +183,23 @@ impl JavaRegex {
         text: &str,
         start: usize,
     ) -> Result<Option<Vec<Option<Range<usize>>>>, MatchError> {
+        self.captures_from(text, start, false)
+    }
+
+    fn captures_from(
+        &self,
+        text: &str,
+        start: usize,
+        after_empty_match: bool,
+    ) -> Result<Option<Vec<Option<Range<usize>>>>, MatchError> {
         if start > text.len() {
             return Ok(None);
         }
         let start = ceil_char_boundary(text, start);
-        let re = self.lazy(&self.search, |p| p.to_string());
+        let re = match (&self.translated.fancy_without_g, after_empty_match) {
+            (Some(without_g), true) => self.lazy(&self.search_without_g, |_| without_g.clone()),
+            _ => self.lazy(&self.search, |p| p.to_string()),
+        };
         let caps = re.captures_from_pos(text, start).map_err(runtime)?;
         Ok(caps.map(|c| {
             (0..=self.group_count())
@@ -224,15 +239,17 @@ impl JavaRegex {
         mut visit: impl FnMut(&[Option<Range<usize>>]) -> bool,
     ) -> Result<(), MatchError> {
         let mut from = 0;
+        let mut after_empty = false;
         while from <= text.len() {
-            let Some(groups) = self.captures_at(text, from)? else {
+            let Some(groups) = self.captures_from(text, from, after_empty)? else {
                 break;
             };
             let m = groups[0].clone().unwrap_or(from..from);
             if !visit(&groups) {
                 break;
             }
-            from = if m.is_empty() {
+            after_empty = m.is_empty();
+            from = if after_empty {
                 next_char(text, m.end)
             } else {
                 m.end

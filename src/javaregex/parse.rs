@@ -19,6 +19,10 @@ pub(crate) const UNICODE_CHARACTER_CLASS: u16 = 1 << 6;
 pub(crate) const CANON_EQ: u16 = 1 << 7;
 
 const MAX_REPS: u64 = 0x7FFF_FFFF;
+/// A zero-width assertion that never holds.
+const NEVER: &str = "(?!)";
+/// A character that never matches (an empty class; unlike `(?!)` it can be repeated).
+const NEVER_CHAR: &str = r"[^\x{0}-\x{10FFFF}]";
 const LINE_BREAK: &str = r"(?:\r\n|[\n\x{B}\x{C}\r\x{85}\x{2028}\x{2029}])";
 
 /// Java recurses once per nesting level; deeper patterns get an error instead of a stack overflow.
@@ -29,6 +33,10 @@ const MAX_DEPTH: usize = 200;
 pub(crate) struct Translation {
     /// fancy-regex syntax for the pattern (unanchored; the caller wraps it for `matches`).
     pub fancy: String,
+    /// For a pattern with `\G`: the translation with `\G` failing. Java's `\G` is the end of the
+    /// previous match; after an empty match the next search starts one character later, where
+    /// `\G` can no longer hold, while fancy-regex's `\G` would hold at the new start.
+    pub fancy_without_g: Option<String>,
     pub group_count: usize,
     pub group_names: Vec<(String, usize)>,
 }
@@ -39,8 +47,16 @@ pub(crate) fn translate(pattern: &str, flags: u16) -> Result<Translation, Patter
     counter.run()?;
     let mut parser = Parser::new(pattern, flags, counter.groups);
     let fancy = parser.run()?;
+    let fancy_without_g = if parser.saw_g {
+        let mut again = Parser::new(pattern, flags, counter.groups);
+        again.g_fails = true;
+        Some(again.run()?)
+    } else {
+        None
+    };
     Ok(Translation {
         fancy,
+        fancy_without_g,
         group_count: parser.groups,
         group_names: parser.names,
     })
@@ -75,6 +91,8 @@ struct Parser<'a> {
     groups: usize,
     total_groups: usize,
     names: Vec<(String, usize)>,
+    saw_g: bool,
+    g_fails: bool,
     depth: usize,
 }
 
@@ -92,6 +110,8 @@ impl<'a> Parser<'a> {
             groups: 0,
             total_groups,
             names: Vec::new(),
+            saw_g: false,
+            g_fails: false,
             depth: 0,
         }
     }
@@ -299,6 +319,9 @@ impl<'a> Parser<'a> {
             }
             return Ok(node);
         }
+        if node.max == Some(0) {
+            return Ok(self.repeat_zero_width(node, lo));
+        }
         // Java repeats `\R` without backtracking into it (a deterministic `Curly`).
         let body = if node.re == LINE_BREAK {
             format!("(?>{})", node.re)
@@ -332,6 +355,33 @@ impl<'a> Parser<'a> {
             _ => format!("{body}{count}"),
         };
         Ok(Piece::new(re, min, max))
+    }
+
+    /// A repeated zero-width element (look-around, anchor, empty group): repeating it changes
+    /// nothing, so it is tried once (`lo > 0`) or optionally. fancy-regex refuses to repeat a
+    /// look-around, so the optional form is an alternation.
+    fn repeat_zero_width(&mut self, node: Piece, lo: u64) -> Piece {
+        let re = match self.peek() {
+            '?' => {
+                self.next();
+                if lo > 0 {
+                    format!("(?:{})", node.re)
+                } else {
+                    format!("(?:|{})", node.re)
+                }
+            }
+            '+' => {
+                self.next();
+                if lo > 0 {
+                    format!("(?>{})", node.re)
+                } else {
+                    format!("(?>{}|)", node.re)
+                }
+            }
+            _ if lo > 0 => format!("(?:{})", node.re),
+            _ => format!("(?:{}|)", node.re),
+        };
+        Piece::zero_width(re)
     }
 
     /// `{n}`, `{n,}`, `{n,m}`; the cursor is on `{`.
@@ -569,7 +619,10 @@ impl<'a> Parser<'a> {
             'A' if !in_class => return node(r"\A"),
             'B' if !in_class => return node(&self.boundary(true)),
             'D' => return Ok(Escaped::Set(cc::negated(cc::predefined('d', uc)))),
-            'G' if !in_class => return node(r"\G"),
+            'G' if !in_class => {
+                self.saw_g = true;
+                return node(if self.g_fails { NEVER } else { r"\G" });
+            }
             'H' => return Ok(Escaped::Set(cc::negated(cc::predefined('h', uc)))),
             'N' => {
                 return Err(self.error("\\N{name} character names are not supported by apigw-lab"));
@@ -663,7 +716,7 @@ impl<'a> Parser<'a> {
     fn reference(&self, n: usize) -> Piece {
         // A group that never exists cannot have matched: the reference fails, as in Java.
         let re = if n > self.total_groups {
-            "(?!)".to_string()
+            NEVER_CHAR.to_string()
         } else if self.has(CASE_INSENSITIVE) {
             format!("(?i:\\{n})")
         } else {

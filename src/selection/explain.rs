@@ -147,6 +147,11 @@ pub(crate) fn chars_before(text: &str, byte: usize) -> usize {
     text[..byte].chars().count()
 }
 
+/// The whole string quoted, invisible characters escaped.
+pub(crate) fn show_full(s: &str) -> String {
+    format!("{s:?}")
+}
+
 /// A quoted excerpt with invisible characters escaped, shortened past 40 characters.
 pub(crate) fn show(s: &str) -> String {
     let short: String = s.chars().take(40).collect();

@@ -84,6 +84,50 @@ impl SelectionTrace {
     }
 }
 
+impl SelectionTrace {
+    /// The trace as text lines (what the console never prints): the matched string, each
+    /// response with its verdict and reason, the winner with its rule, the lint with fixes and
+    /// the UNCONFIRMED labels. Invisible characters in the message are escaped.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = vec![match &self.input {
+            Some(m) => format!("Selection input (errorMessage): {}", explain::show_full(m)),
+            None => "Selection input: none (the function error has no errorMessage)".to_string(),
+        }];
+        for t in &self.trials {
+            let pattern = match t.pattern.as_deref() {
+                Some(p) if !p.is_empty() => p,
+                _ => "(default)",
+            };
+            out.push(format!(
+                "  {} {}  {}  {}",
+                t.outcome.mark(),
+                t.status,
+                pattern,
+                t.outcome.reason().replace('\n', " ")
+            ));
+        }
+        out.push(format!("→ {}", self.summary()));
+        for l in &self.lints {
+            let mut line = format!(
+                "⚠ {}{}",
+                l.status
+                    .as_deref()
+                    .map(|s| format!("{s}: "))
+                    .unwrap_or_default(),
+                l.message
+            );
+            if let Some(fix) = &l.suggestion {
+                line.push_str(&format!(" — suggested: {fix}"));
+            }
+            out.push(line);
+        }
+        for u in &self.unconfirmed {
+            out.push(format!("UNCONFIRMED [{}]: {}", u.id, u.text));
+        }
+        out
+    }
+}
+
 /// One integration response considered during selection.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Trial {
@@ -350,6 +394,20 @@ mod tests {
         let r = responses(&[("200", None), ("400", Some("Internal*"))]);
         let t = select(&r, Some("Internal Error: db down"));
         assert_eq!(t.chosen.as_deref(), Some("200"));
+        let lines = t.lines();
+        assert_eq!(
+            lines[0],
+            "Selection input (errorMessage): \"Internal Error: db down\""
+        );
+        assert!(
+            lines[1].starts_with("  ✗ 400  Internal*  matches only a prefix"),
+            "{lines:?}"
+        );
+        assert_eq!(
+            lines[2],
+            "  · 200  (default)  default response: used because no selection pattern matched"
+        );
+        assert!(lines.iter().any(|l| l.contains("suggested: Internal.*")));
         let reason = t.trials[0].outcome.reason();
         assert!(
             reason.contains("matches only a prefix (\"Internal\")"),

@@ -33,10 +33,16 @@ public class RegexOracle {
         return new String(b, StandardCharsets.UTF_8);
     }
 
+    static final char[] DIGITS = "0123456789abcdef".toCharArray();
+
     static String hex(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) sb.append(String.format("%02x", b & 0xff));
-        return sb.toString();
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        char[] out = new char[bytes.length * 2];
+        for (int i = 0; i < bytes.length; i++) {
+            out[2 * i] = DIGITS[(bytes[i] >> 4) & 0xf];
+            out[2 * i + 1] = DIGITS[bytes[i] & 0xf];
+        }
+        return new String(out);
     }
 
     static String run(String[] f) {

@@ -31,8 +31,10 @@ fn mode_json(r: &ModeResult) -> Value {
             "selectionInput".into(),
             json!(selection.and_then(|s| s.input.as_deref())),
         );
-        // Selection lands with the selection module; until then nothing is selected.
-        m.insert("selected".into(), Value::Null);
+        m.insert(
+            "selected".into(),
+            json!(selection.and_then(|s| s.chosen.as_deref())),
+        );
     }
     m.insert("log".into(), json!(r.log));
     if let Some(inv) = &r.invocation {

@@ -4,8 +4,6 @@
 //! as a [`Step`] with its reason, the console's Test execution log and the final HTTP response. The
 //! same scenario always runs in all three modes; `integration.type` only picks the focus.
 
-// The response side of the custom pipeline (next commit, once selection lands) uses the rest.
-#[allow(dead_code)]
 mod content;
 mod contract;
 mod custom;
@@ -13,7 +11,7 @@ mod events;
 mod http;
 pub mod log;
 mod proxy;
-#[allow(dead_code)]
+mod response_params;
 mod templates;
 pub mod unconfirmed;
 
@@ -185,12 +183,13 @@ impl Run {
         self.line(&format!("Starting execution for request: {gw}"));
         self.line(&format!(
             "HTTP Method: {}, Resource Path: {}",
-            request.method, request.path
+            request.method,
+            resource_path(request)
         ));
         self.line("Method request path: {}");
         self.line(&format!(
             "Method request query string: {}",
-            log::java_map(&request.query)
+            log::java_map(query_params(request))
         ));
         self.line(&format!(
             "Method request headers: {}",
@@ -425,7 +424,6 @@ impl Run {
     }
 
     /// `$context` as mapping templates and parameter mappings see it (test invoke values).
-    #[allow(dead_code)] // the template environment; used once the Velocity engine lands
     pub fn context_json(&self, request: &Request) -> serde_json::Value {
         serde_json::json!({
             "accountId": ACCOUNT_ID,
@@ -445,13 +443,13 @@ impl Run {
                 "userAgent": header(&request.headers, "User-Agent").unwrap_or("aws-internal/3 aws-sdk-java/1.12"),
                 "userArn": format!("arn:aws:iam::{ACCOUNT_ID}:root"),
             },
-            "path": format!("/{STAGE}{}", request.path),
+            "path": format!("/{STAGE}{}", resource_path(request)),
             "protocol": "HTTP/1.1",
             "requestId": self.ids.gateway_request,
             "requestTime": log::clf_date(EPOCH_MS),
             "requestTimeEpoch": EPOCH_MS,
             "resourceId": self.ids.resource_id,
-            "resourcePath": request.path,
+            "resourcePath": resource_path(request),
             "stage": STAGE,
         })
     }
@@ -497,6 +495,31 @@ pub(crate) fn preview(text: &str) -> String {
         Some((at, _)) => format!("{}… ({} bytes)", &text[..at], text.len()),
         None => text.to_string(),
     }
+}
+
+/// The request path without a query string (`/hello?x=1` → `/hello`).
+pub(crate) fn resource_path(request: &Request) -> &str {
+    request.path.split('?').next().unwrap_or("/")
+}
+
+/// The query parameters: those written into the path, then `request.query` (which wins).
+pub(crate) fn query_params(request: &Request) -> Map<String> {
+    let mut out = Map::new();
+    if let Some((_, q)) = request.path.split_once('?') {
+        for pair in q.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| {
+                percent_encoding::percent_decode_str(&s.replace('+', " "))
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            out.insert(decode(k), decode(v));
+        }
+    }
+    for (k, v) in &request.query {
+        out.insert(k.clone(), v.clone());
+    }
+    out
 }
 
 /// A header of the client's request, name compared case-insensitively.
@@ -549,7 +572,6 @@ pub(crate) fn internal_server_error() -> HttpResponse {
 }
 
 /// Records a configuration error (500) with its console line.
-#[allow(dead_code)] // used by the custom response side once selection lands
 pub(crate) fn configuration_error(run: &mut Run, message: &str, step: Step) -> HttpResponse {
     run.line(&format!(
         "Execution failed due to configuration error: {message}"

@@ -15,6 +15,10 @@ fn has_line(r: &ModeResult, needle: &str) -> bool {
     r.log.iter().any(|l| l.contains(needle))
 }
 
+fn chosen(r: &ModeResult) -> Option<&str> {
+    r.selection.as_ref().and_then(|s| s.chosen.as_deref())
+}
+
 const THROWS: &str = r#"
 title = "throws"
 [handler]
@@ -33,6 +37,15 @@ selectionPattern = '^Internal Error.*'
 "
     ));
     let e = evaluate(&s);
+    assert_eq!(e.custom.response.status, 500);
+    assert_eq!(chosen(&e.custom), Some("500"));
+    assert!(body(&e.custom).contains(r#""errorMessage":"Internal Error - boom""#));
+    assert_eq!(
+        e.custom.response.header("Content-Type"),
+        Some("application/json")
+    );
+    assert!(has_line(&e.custom, "Method completed with status: 500"));
+    assert!(has_line(&e.custom, "Successfully completed execution"));
     assert!(has_line(
         &e.custom,
         "[lab] Selection input: \"Internal Error - boom\""
@@ -58,7 +71,46 @@ selectionPattern = '^Internal Error.*'
 }
 
 #[test]
-fn a_returned_status_is_data_for_custom_and_the_status_for_proxy() {
+fn no_match_and_no_default_is_a_configuration_error() {
+    let s = scenario(&format!(
+        "{THROWS}
+[integration.integrationResponses.\"400\"]
+selectionPattern = 'nope'
+"
+    ));
+    let r = evaluate(&s).custom;
+    assert_eq!(r.response.status, 500);
+    assert_eq!(body(&r), r#"{"message": "Internal server error"}"#);
+    assert_eq!(chosen(&r), None);
+    assert!(has_line(
+        &r,
+        "Execution failed due to configuration error: No match for output mapping and no default output mapping configured. Endpoint Response Status Code: 200"
+    ));
+    assert!(r.unconfirmed().contains(&unconfirmed::C3_NO_MATCH_STATUS));
+    assert!(r.steps.iter().any(|s| s.failed));
+}
+
+#[test]
+fn an_undeclared_method_response_fails_at_run_time() {
+    let s = scenario(&format!(
+        "{THROWS}
+[integration.integrationResponses.\"200\"]
+[integration.integrationResponses.\"400\"]
+selectionPattern = 'Internal.*'
+[methodResponses.\"200\"]
+"
+    ));
+    let r = evaluate(&s).custom;
+    assert_eq!(r.response.status, 500);
+    assert!(has_line(
+        &r,
+        "Execution failed due to configuration error: Output mapping refers to an invalid method response: 400"
+    ));
+    assert!(has_line(&r, "Method completed with status: 500"));
+}
+
+#[test]
+fn a_success_passes_through_with_the_default_response() {
     let s = scenario(
         r#"
 title = "returns"
@@ -71,6 +123,8 @@ selectionPattern = '.+'
 "#,
     );
     let e = evaluate(&s);
+    assert_eq!(e.custom.response.status, 200);
+    assert_eq!(body(&e.custom), r#"{"statusCode":400,"body":"x"}"#);
     assert_eq!(
         e.custom.selection.as_ref().unwrap().input.as_deref(),
         Some("")
@@ -87,7 +141,7 @@ fn the_console_log_follows_the_2022_line_order() {
 title = "order"
 [handler]
 runtime = "nodejs20.x"
-returns = '''{"statusCode": 200, "body": "ok"}'''
+returns = '''"ok"'''
 [request]
 method = "POST"
 path = "/hello"
@@ -96,7 +150,7 @@ headers = { day = "Wed" }
 [integration.integrationResponses."200"]
 "#,
     );
-    let r = evaluate(&s).proxy;
+    let r = evaluate(&s).custom;
     let real: Vec<&str> = r
         .log
         .iter()
@@ -113,12 +167,12 @@ headers = { day = "Wed" }
         "Method request body before transformations: ",
         "Endpoint request URI: https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/",
         "Endpoint request headers: {x-amzn-lambda-integration-tag=",
-        "Endpoint request body after transformations: {\"resource\":\"/hello\"",
+        "Endpoint request body after transformations: {}",
         "Sending request to ",
         "Received response. Status: 200, Integration latency: ",
         "Endpoint response headers: {Date=",
-        "Endpoint response body before transformations: {\"statusCode\":200,\"body\":\"ok\"}",
-        "Method response body after transformations: ok",
+        "Endpoint response body before transformations: \"ok\"",
+        "Method response body after transformations: \"ok\"",
         "Method response headers: {X-Amzn-Trace-Id=Root=",
         "Successfully completed execution",
         "Method completed with status: 200",
@@ -319,9 +373,11 @@ fn contract_json_has_the_specified_members() {
     let json = contract_json(&evaluate(&s));
     assert_eq!(json["focus"], "custom");
     let c = &json["custom"];
+    assert_eq!(c["statusCode"], 200);
     assert_eq!(c["headers"]["Content-Type"], "application/json");
     assert_eq!(c["selectionInput"], "Internal Error - boom");
-    assert!(c["selected"].is_null());
+    assert_eq!(c["selected"], "200");
+    assert!(c["body"].as_str().unwrap().contains("errorMessage"));
     assert!(c["log"].as_array().unwrap().len() > 10);
     assert!(c.get("bodyEncoding").is_none());
     assert_eq!(json["proxy"]["statusCode"], 502);
@@ -344,4 +400,186 @@ returns = '''{{"statusCode": 200, "body": "{big}"}}'''
     let e = evaluate(&s);
     assert_eq!(body(&e.proxy).len(), 100_000);
     assert!(e.custom.log.iter().all(|l| l.len() < 1200));
+}
+
+const RETURNS_FOO: &str = r#"
+title = "templates"
+[handler]
+runtime = "nodejs20.x"
+returns = '''{"foo": "bar", "n": 2}'''
+"#;
+
+#[test]
+fn response_override_sets_status_and_header_last() {
+    let s = scenario(&format!(
+        r#"{RETURNS_FOO}
+[integration.integrationResponses."200"]
+responseParameters = {{ "method.response.header.X-A" = "'mapped'" }}
+responseTemplates = {{ "application/json" = '''#set($context.responseOverride.status = 418)#set($context.responseOverride.header.X-A = "overridden")$input.path('$.foo')''' }}
+"#
+    ));
+    let r = evaluate(&s).custom;
+    assert_eq!(r.response.status, 418);
+    assert_eq!(r.response.header("X-A"), Some("overridden"));
+    assert_eq!(body(&r), "bar");
+    assert!(has_line(&r, "Method completed with status: 418"));
+    assert_eq!(r.templates.len(), 1);
+}
+
+#[test]
+fn an_out_of_range_override_status_is_ignored() {
+    let s = scenario(&format!(
+        r#"{RETURNS_FOO}
+[integration.integrationResponses."200"]
+responseTemplates = {{ "application/json" = '''#set($context.responseOverride.status = 600)ok''' }}
+"#
+    ));
+    let r = evaluate(&s).custom;
+    assert_eq!(r.response.status, 200);
+    assert!(r.unconfirmed().contains(&unconfirmed::C13_OVERRIDE_RANGE));
+}
+
+#[test]
+fn the_response_template_follows_the_first_accept_type() {
+    let s = scenario(&format!(
+        r#"{RETURNS_FOO}
+[request]
+headers = {{ Accept = "application/xml, application/json" }}
+[integration.integrationResponses."200"]
+responseTemplates = {{ "application/json" = "json", "application/xml" = "<xml/>" }}
+"#
+    ));
+    assert_eq!(body(&evaluate(&s).custom), "<xml/>");
+}
+
+#[test]
+fn an_empty_template_passes_the_payload_through() {
+    let s = scenario(&format!(
+        r#"{RETURNS_FOO}
+[integration.integrationResponses."200"]
+responseTemplates = {{ "application/json" = "", "application/xml" = "<xml/>" }}
+"#
+    ));
+    assert_eq!(body(&evaluate(&s).custom), r#"{"foo":"bar","n":2}"#);
+}
+
+#[test]
+fn a_broken_response_template_is_a_500() {
+    let s = scenario(&format!(
+        r#"{RETURNS_FOO}
+[integration.integrationResponses."200"]
+responseTemplates = {{ "application/json" = '''#if($x''' }}
+"#
+    ));
+    let r = evaluate(&s).custom;
+    assert_eq!(r.response.status, 500);
+    assert_eq!(body(&r), r#"{"message": "Internal server error"}"#);
+    assert!(matches!(r.templates[0].outcome, Err(_)));
+    assert!(r.unconfirmed().contains(&unconfirmed::C16_TRANSFORM_ERROR));
+}
+
+#[test]
+fn a_request_template_builds_the_event() {
+    let s = scenario(&format!(
+        r#"{RETURNS_FOO}
+[request]
+query = {{ name = "Ann" }}
+[integration]
+requestTemplates = {{ "application/json" = '''{{"name": "$input.params('name')"}}''' }}
+[integration.integrationResponses."200"]
+"#
+    ));
+    let r = evaluate(&s).custom;
+    assert_eq!(r.invocation.as_ref().unwrap().event, r#"{"name": "Ann"}"#);
+    assert_eq!(r.templates[0].role, crate::trace::TemplateRole::Request);
+}
+
+#[test]
+fn a_request_template_that_is_not_json_is_refused_by_lambda() {
+    let s = scenario(&format!(
+        r#"{RETURNS_FOO}
+[request]
+query = {{ name = "Ann" }}
+[integration]
+requestTemplates = {{ "application/json" = '''{{"name": $input.params('name')}}''' }}
+[integration.integrationResponses."200"]
+"#
+    ));
+    let r = evaluate(&s).custom;
+    assert_eq!(r.response.status, 400);
+    assert!(r.invocation.is_none());
+    assert!(r.unconfirmed().contains(&unconfirmed::C16_INVALID_JSON));
+}
+
+#[test]
+fn content_handling_converts_to_binary() {
+    let s = scenario(
+        r#"
+title = "binary"
+[handler]
+runtime = "nodejs20.x"
+returns = '''"aGk="'''
+[integration.integrationResponses."200"]
+contentHandling = "CONVERT_TO_BINARY"
+responseTemplates = { "application/json" = '''$input.path('$')''' }
+"#,
+    );
+    let r = evaluate(&s).custom;
+    assert_eq!(r.response.body, Body::Binary(b"hi".to_vec()));
+    let s = scenario(
+        r#"
+title = "binary fails"
+[handler]
+runtime = "nodejs20.x"
+returns = '''{"not": "base64"}'''
+[integration.integrationResponses."200"]
+contentHandling = "CONVERT_TO_BINARY"
+"#,
+    );
+    assert_eq!(evaluate(&s).custom.response.status, 500);
+}
+
+#[test]
+fn without_integration_responses_the_console_default_applies() {
+    let r = evaluate(&scenario(RETURNS_FOO)).custom;
+    assert_eq!(r.response.status, 200);
+    assert_eq!(chosen(&r), Some("200"));
+}
+
+#[test]
+fn overlapping_patterns_are_flagged() {
+    let s = scenario(&format!(
+        "{THROWS}
+[integration.integrationResponses.\"200\"]
+[integration.integrationResponses.\"502\"]
+selectionPattern = '.+'
+[integration.integrationResponses.\"405\"]
+selectionPattern = '.*boom.*'
+"
+    ));
+    let r = evaluate(&s).custom;
+    assert_eq!(r.response.status, 405);
+    assert!(!r.selection.as_ref().unwrap().unconfirmed.is_empty());
+    assert!(r.log.iter().any(|l| l.starts_with("[lab] UNCONFIRMED ")));
+}
+
+#[test]
+fn a_query_string_in_the_path_is_a_query_parameter() {
+    let s = scenario(
+        r#"
+title = "query in path"
+[handler]
+runtime = "nodejs20.x"
+returns = "1"
+[request]
+path = "/pets?type=dog&name=Rex+Jr"
+query = { page = "2" }
+"#,
+    );
+    let r = evaluate(&s).custom;
+    assert!(has_line(&r, "HTTP Method: GET, Resource Path: /pets"));
+    assert!(has_line(
+        &r,
+        "Method request query string: {type=dog, name=Rex Jr, page=2}"
+    ));
 }

@@ -145,10 +145,11 @@ mod tests {
     #[test]
     fn ids_are_unique_and_every_one_is_documented() {
         let doc = include_str!("../../docs/assumptions.md");
-        let lambda = crate::lambda::UNCONFIRMED
+        let others = crate::lambda::UNCONFIRMED
             .iter()
-            .chain([&crate::lambda::events::UNCONFIRMED_HTTP_BODY_BASE64]);
-        for u in lambda {
+            .chain([&crate::lambda::events::UNCONFIRMED_HTTP_BODY_BASE64])
+            .chain(crate::selection::ALL_UNCONFIRMED.iter());
+        for u in others {
             assert!(
                 doc.contains(&format!("`{}`", u.id)),
                 "{} missing from docs/assumptions.md",

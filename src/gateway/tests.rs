@@ -474,7 +474,7 @@ responseTemplates = {{ "application/json" = '''#if($x''' }}
     let r = evaluate(&s).custom;
     assert_eq!(r.response.status, 500);
     assert_eq!(body(&r), r#"{"message": "Internal server error"}"#);
-    assert!(matches!(r.templates[0].outcome, Err(_)));
+    assert!(r.templates[0].outcome.is_err());
     assert!(r.unconfirmed().contains(&unconfirmed::C16_TRANSFORM_ERROR));
 }
 

@@ -59,6 +59,8 @@ pub struct Evaluator<'a> {
     miss: Option<String>,
     loops: Vec<Value>,
     next_loop: u64,
+    /// A `#stop` ran inside a value being printed (a `#define` block): unwind to the top.
+    stopping: bool,
 }
 
 impl<'a> Evaluator<'a> {
@@ -76,6 +78,7 @@ impl<'a> Evaluator<'a> {
             miss: None,
             loops: Vec::new(),
             next_loop: 0,
+            stopping: false,
         }
     }
 
@@ -138,6 +141,7 @@ impl<'a> Evaluator<'a> {
     pub fn block(&mut self, b: &Block, out: &mut String) -> R<Flow> {
         for n in &b.nodes {
             match self.node(n, out)? {
+                Flow::Normal if self.stopping => return Ok(Flow::Stop),
                 Flow::Normal => {}
                 other => return Ok(other),
             }
@@ -374,6 +378,16 @@ impl<'a> Evaluator<'a> {
                 "first" => Some(Value::Bool(l.index == 0)),
                 "last" => Some(Value::Bool(!l.has_next)),
                 "parent" => Some(l.parent.clone().unwrap_or(Value::Null)),
+                "topmost" => {
+                    let mut top = obj.clone();
+                    while let Value::Loop(info) = &top {
+                        match &info.parent {
+                            Some(p) => top = p.clone(),
+                            None => break,
+                        }
+                    }
+                    Some(top)
+                }
                 _ => None,
             },
             _ => methods::property(obj, name),
@@ -457,10 +471,11 @@ impl<'a> Evaluator<'a> {
         self.enter(pos)?;
         let flow = self.block(b, out);
         self.depth -= 1;
-        match flow? {
-            Flow::Stop => Err(self.err(pos, "#stop inside a #define block")),
-            _ => Ok(()),
+        if let Flow::Stop = flow? {
+            // The whole template stops once the value has printed what it had.
+            self.stopping = true;
         }
+        Ok(())
     }
 
     fn enter(&mut self, pos: usize) -> R<()> {

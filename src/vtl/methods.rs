@@ -694,6 +694,8 @@ fn list_method(obj: &Value, name: &str, args: &[Value]) -> Call {
             None => NoSuchMethod,
         },
         ("contains", [x]) => Returned(Value::Bool(items.iter().any(|v| java_equals(v, x)))),
+        // An iterator over a copy: what `#foreach` needs from it.
+        ("iterator" | "listIterator", []) => Returned(Value::new_list(items.clone(), false)),
         ("indexOf", [x]) => Returned(Value::Int(
             items
                 .iter()

@@ -385,3 +385,22 @@ fn render_errors_have_line_column_and_caret_and_exit_2() {
         stderr(&o)
     );
 }
+
+#[test]
+fn opening_an_invalid_file_reports_it_before_the_lab_starts() {
+    let dir = scratch("open");
+    let bad = write(&dir, "bad.toml", "title = 't'\n[handler]\nreturns = '{'\n");
+    for args in [
+        vec![bad.to_str().unwrap()],
+        vec!["open", bad.to_str().unwrap()],
+    ] {
+        let o = apigw(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&o).contains("bad.toml:3:12: handler.returns: not JSON"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(stderr(&o).contains("3 | returns = '{'"), "{}", stderr(&o));
+    }
+}

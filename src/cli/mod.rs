@@ -93,9 +93,14 @@ fn dispatch(cli: Cli, term: &Term) -> Exit {
     }
 }
 
-/// The interactive lab. It loads the file itself: a broken scenario opens with its error shown,
-/// so that it can be fixed there.
+/// The interactive lab. A file that does not load is reported here, with its source line and
+/// a caret, before the lab takes over the screen.
 fn open(file: Option<PathBuf>, term: &Term) -> Exit {
+    if let Some(path) = &file
+        && load(path, term).is_none()
+    {
+        return Exit::Invalid;
+    }
     open_lab(file, term)
 }
 

@@ -90,8 +90,9 @@ impl fmt::Display for MatchError {
         match self {
             MatchError::TooExpensive => write!(
                 f,
-                "pattern too expensive: gave up after {BACKTRACK_LIMIT} backtracking steps \
-                 (catastrophic backtracking; Java would keep trying for a very long time)"
+                "pattern too expensive: matching gave up after {BACKTRACK_LIMIT} backtracking \
+                 steps (catastrophic backtracking, or look-arounds over a very long message); \
+                 Java has no such limit and may take very long"
             ),
             MatchError::Replacement { exception, message } => write!(f, "{exception}: {message}"),
         }
@@ -122,7 +123,11 @@ impl JavaRegex {
     /// `Pattern.compile(pattern, flags)`.
     pub fn with_flags(pattern: &str, flags: Flags) -> Result<JavaRegex, PatternError> {
         let translated = parse::translate(pattern, flags.0)?;
-        let whole = build(&format!(r"\A(?:{})\z", translated.fancy), pattern)?;
+        let body = translated
+            .fancy_whole
+            .as_deref()
+            .unwrap_or(&translated.fancy);
+        let whole = build(&format!(r"\A(?:{body})\z"), pattern)?;
         Ok(JavaRegex {
             pattern: pattern.to_string(),
             translated,
@@ -417,6 +422,17 @@ mod tests {
             }
             let _ = crate::selection::explain(&p, &t);
         }
+    }
+
+    #[test]
+    fn trailing_dollar_stays_cheap_on_long_messages() {
+        let long = format!("Internal Error: {}", "x".repeat(300_000));
+        assert_eq!(JavaRegex::new("^Internal Error.*$").unwrap().matches(&long), Ok(true));
+        assert_eq!(JavaRegex::new("a$|b$").unwrap().matches("b\n"), Ok(false));
+        // `$` still means "before a final line terminator" where it is not last
+        assert!(m("abc$\n", "abc\n"));
+        let re = JavaRegex::new("c$").unwrap();
+        assert_eq!(re.find_at("abc\n", 0), Ok(Some(2..3)));
     }
 
     #[test]

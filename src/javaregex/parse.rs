@@ -33,6 +33,8 @@ const MAX_DEPTH: usize = 200;
 pub(crate) struct Translation {
     /// fancy-regex syntax for the pattern (unanchored; the caller wraps it for `matches`).
     pub fancy: String,
+    /// For `matches()` when a top-level branch ends in a redundant `$` (None: same as `fancy`).
+    pub fancy_whole: Option<String>,
     /// For a pattern with `\G`: the translation with `\G` failing. Java's `\G` is the end of the
     /// previous match; after an empty match the next search starts one character later, where
     /// `\G` can no longer hold, while fancy-regex's `\G` would hold at the new start.
@@ -47,6 +49,13 @@ pub(crate) fn translate(pattern: &str, flags: u16) -> Result<Translation, Patter
     counter.run()?;
     let mut parser = Parser::new(pattern, flags, counter.groups);
     let fancy = parser.run()?;
+    let fancy_whole = if parser.trailing_dollar {
+        let mut again = Parser::new(pattern, flags, counter.groups);
+        again.whole_match = true;
+        Some(again.run()?)
+    } else {
+        None
+    };
     let fancy_without_g = if parser.saw_g {
         let mut again = Parser::new(pattern, flags, counter.groups);
         again.g_fails = true;
@@ -56,6 +65,7 @@ pub(crate) fn translate(pattern: &str, flags: u16) -> Result<Translation, Patter
     };
     Ok(Translation {
         fancy,
+        fancy_whole,
         fancy_without_g,
         group_count: parser.groups,
         group_names: parser.names,
@@ -93,6 +103,9 @@ struct Parser<'a> {
     names: Vec<(String, usize)>,
     saw_g: bool,
     g_fails: bool,
+    /// Translating for `matches()` (wrapped in `\A(?:…)\z`).
+    whole_match: bool,
+    trailing_dollar: bool,
     depth: usize,
 }
 
@@ -112,6 +125,8 @@ impl<'a> Parser<'a> {
             names: Vec::new(),
             saw_g: false,
             g_fails: false,
+            whole_match: false,
+            trailing_dollar: false,
             depth: 0,
         }
     }
@@ -207,6 +222,18 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A non-multiline `$` just read ends a top-level branch: under `matches()` it is redundant.
+    fn ends_whole_match(&mut self) -> bool {
+        if self.has(MULTILINE) || self.depth != 1 {
+            return false;
+        }
+        let save = self.cur;
+        let next = self.peek();
+        let ends = (next == '\0' && self.at_end()) || next == '|';
+        self.cur = save;
+        ends
+    }
+
     fn at_end(&self) -> bool {
         self.cur >= self.len
     }
@@ -262,6 +289,14 @@ impl<'a> Parser<'a> {
                 }
                 '$' => {
                     self.next();
+                    if self.ends_whole_match() {
+                        // `$` right before the `\z` of `matches()` adds nothing, and as a
+                        // look-around it would force fancy-regex's backtracking VM.
+                        self.trailing_dollar = true;
+                        if self.whole_match {
+                            continue;
+                        }
+                    }
                     Piece::zero_width(self.dollar(self.has(MULTILINE)))
                 }
                 '.' => {

@@ -2,6 +2,7 @@
 //! evaluators, including the asymmetries that decide real results (`'42' == 42` is true, a
 //! literal array only equals a document array when the document side is on the left).
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use serde_json::{Number, Value};
@@ -115,11 +116,18 @@ enum Node {
     Undefined,
 }
 
-/// A `BigDecimal`: its value for comparisons and its `toString()`.
+/// A `BigDecimal`: its value for comparisons and its `toString()`, which for document numbers
+/// is only worked out when a comparison with a string needs it.
 #[derive(Debug, Clone)]
 struct Num {
     value: f64,
-    text: String,
+    text: NumText,
+}
+
+#[derive(Debug, Clone)]
+enum NumText {
+    Literal(String),
+    Document(Number),
 }
 
 #[derive(Debug, Clone)]
@@ -527,15 +535,24 @@ impl Num {
         }
         Some(Num {
             value,
-            text: big_decimal_string(text)?,
+            text: NumText::Literal(big_decimal_string(text)?),
         })
     }
 
-    fn of(n: &Number) -> Num {
-        let text = java_number_string(n);
+    fn of(n: Number) -> Num {
         Num {
             value: n.as_f64().unwrap_or(f64::NAN),
-            text: big_decimal_string(&text).unwrap_or(text),
+            text: NumText::Document(n),
+        }
+    }
+
+    fn text(&self) -> Cow<'_, str> {
+        match &self.text {
+            NumText::Literal(t) => Cow::Borrowed(t),
+            NumText::Document(n) => {
+                let text = java_number_string(n);
+                Cow::Owned(big_decimal_string(&text).unwrap_or(text))
+            }
         }
     }
 }
@@ -635,14 +652,14 @@ fn big_decimal_string(s: &str) -> Option<String> {
 
 impl Node {
     /// `ValueNode.toValueNode` of a document value.
-    fn of(v: &Value) -> Node {
+    fn of(v: Value) -> Node {
         match v {
-            Value::String(s) => Node::Str(s.clone()),
+            Value::String(s) => Node::Str(s),
             Value::Number(n) => Node::Num(Num::of(n)),
-            Value::Bool(b) => Node::Bool(*b),
+            Value::Bool(b) => Node::Bool(b),
             Value::Null => Node::Null,
             other => Node::Json {
-                value: other.clone(),
+                value: other,
                 parsed: true,
             },
         }
@@ -652,7 +669,7 @@ impl Node {
     fn string_form(&self) -> Option<String> {
         match self {
             Node::Str(s) => Some(s.clone()),
-            Node::Num(n) => Some(n.text.clone()),
+            Node::Num(n) => Some(n.text().into_owned()),
             _ => None,
         }
     }
@@ -662,7 +679,7 @@ impl Node {
     fn java_equals(&self, other: &Node) -> bool {
         match (self, other) {
             (Node::Str(a), Node::Str(b)) => a == b,
-            (Node::Str(a), Node::Num(b)) => *a == b.text,
+            (Node::Str(a), Node::Num(b)) => *a == b.text(),
             (Node::Num(a), Node::Num(b)) => a.value == b.value,
             (Node::Num(a), Node::Str(b)) => Num::parse(b).is_some_and(|b| a.value == b.value),
             (Node::Bool(a), Node::Bool(b)) => a == b,
@@ -678,7 +695,7 @@ impl Node {
             Node::Json {
                 value: Value::Array(items),
                 ..
-            } => Some(items.iter().map(Node::of).collect()),
+            } => Some(items.iter().cloned().map(Node::of).collect()),
             _ => None,
         }
     }
@@ -722,25 +739,25 @@ impl Filter {
 }
 
 impl Operand {
-    fn resolve(&self, item: &Value, root: &Value) -> Result<Node, EvalError> {
+    fn resolve(&self, item: &Value, root: &Value) -> Result<Cow<'_, Node>, EvalError> {
         let (path, exists_check) = match self {
-            Operand::Literal(node) => return Ok(node.clone()),
+            Operand::Literal(node) => return Ok(Cow::Borrowed(node)),
             Operand::Path {
                 path, exists_check, ..
             } => (path, exists_check),
         };
         if *exists_check {
             // Evaluated on the item even for `$` paths, with REQUIRE_PROPERTIES.
-            return Ok(match eval::read_value(path, item, root, true) {
+            return Ok(Cow::Owned(match eval::read_value(path, item, root, true) {
                 Ok(_) => Node::Bool(true),
                 Err(EvalError::NotFound(_)) => Node::Bool(false),
                 Err(e) => return Err(e),
-            });
+            }));
         }
         let doc = if path.root == '$' { root } else { item };
         match eval::read_value(path, doc, root, false) {
-            Ok(v) => Ok(Node::of(&v)),
-            Err(EvalError::NotFound(_)) => Ok(Node::Undefined),
+            Ok(v) => Ok(Cow::Owned(Node::of(v))),
+            Err(EvalError::NotFound(_)) => Ok(Cow::Owned(Node::Undefined)),
             Err(e) => Err(e),
         }
     }

@@ -330,45 +330,19 @@ fn select<'s>(
             "Function error without errorMessage: there is nothing to match".to_string()
         }
     });
-    run.log.lab(format!(
-        "Selection input: {}",
-        match &input {
-            Some(m) => format!("{m:?}"),
-            None => "none (no errorMessage)".to_string(),
+    // The selection module's own account: input, each pattern's verdict and reason, the winner,
+    // lint fixes and its UNCONFIRMED labels (so the step records the labels without echoing them).
+    for line in trace.lines() {
+        run.log.lab(&line);
+        if !line.starts_with("UNCONFIRMED") {
+            step.details.push(line);
         }
-    ));
-    for trial in &trace.trials {
-        let line = match &trial.pattern {
-            Some(p) if !p.is_empty() => format!(
-                "{} {} {p:?}: {}",
-                trial.outcome.mark(),
-                trial.status,
-                trial.outcome.reason()
-            ),
-            _ => format!(
-                "{} {} (default): {}",
-                trial.outcome.mark(),
-                trial.status,
-                trial.outcome.reason()
-            ),
-        };
-        run.log.lab(&line);
-        step.details.push(line);
     }
-    for lint in &trace.lints {
-        let line = match &lint.suggestion {
-            Some(s) => format!("Lint: {} Suggestion: {s}", lint.message),
-            None => format!("Lint: {}", lint.message),
-        };
-        run.log.lab(&line);
-        step.details.push(line);
-    }
-    run.log.lab(&step.summary);
     for u in &trace.unconfirmed {
         step = step.unconfirmed(*u);
     }
     let chosen = trace.chosen.clone();
-    run.step(step);
+    run.steps.push(step);
     run.selection = Some(trace);
     let key = chosen?;
     responses.get_key_value(&key)

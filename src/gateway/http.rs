@@ -42,7 +42,8 @@ pub fn run(scenario: &Scenario) -> ModeResult {
         return run.finish_invoked(internal_server_error(), invocation);
     }
     let response = respond(&mut run, &invocation.payload);
-    run.log.lab(format!("Response status: {}", response.status));
+    run.log
+        .lab(format!("The client receives {}", response.status));
     run.finish_invoked(response, invocation)
 }
 

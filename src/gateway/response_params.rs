@@ -381,4 +381,26 @@ mod tests {
         let got = apply(&p, &sources(payload, false, &[], &vars, &ctx));
         assert_eq!(got[1].value, None);
     }
+
+    #[test]
+    fn indefinite_paths_are_labelled() {
+        let vars = Map::new();
+        let ctx = Value::Null;
+        let s = sources(
+            r#"{"items": [{"id": 1}, {"id": 2}]}"#,
+            false,
+            &[],
+            &vars,
+            &ctx,
+        );
+        let got = apply(
+            &params(&[(
+                "method.response.header.ids",
+                "integration.response.body.items[*].id",
+            )]),
+            &s,
+        );
+        assert_eq!(got[0].value.as_deref(), Some("[1,2]"));
+        assert_eq!(got[0].unconfirmed, Some(unconfirmed::C11_JSONPATH));
+    }
 }

@@ -48,7 +48,7 @@ selectionPattern = '^Internal Error.*'
     assert!(has_line(&e.custom, "Successfully completed execution"));
     assert!(has_line(
         &e.custom,
-        "[lab] Selection input: \"Internal Error - boom\""
+        "[lab] Selection input (errorMessage): "
     ));
 
     assert_eq!(e.proxy.response.status, 502);

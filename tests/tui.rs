@@ -274,3 +274,42 @@ fn print_screens() {
         println!("{}", screen(&mut s, w, h));
     }
 }
+
+#[test]
+fn unsaved_edits_are_autosaved_and_offered_back() {
+    let dir = std::env::temp_dir().join(format!("apigw-lab-tui-recovery-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let file = dir.join("s.toml");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(&file, apigw_lab::scenario::builtin()[2].source).unwrap();
+
+    let open = || {
+        let mut s = apigw_lab::tui::initial_state(Some(file.clone())).unwrap();
+        s.state_dir = Some(dir.join("state"));
+        apigw_lab::tui::offer_recovery(&mut s);
+        s
+    };
+    let mut s = open();
+    assert!(s.overlay.is_none(), "nothing to recover yet");
+    s.row = 1;
+    s.column = Column::Pattern;
+    update(&mut s, Cmd::EditCell.into());
+    type_text(&mut s, "X");
+    update(&mut s, Cmd::Accept.into());
+    update(&mut s, Action::Autosave);
+    assert!(!s.autosave_pending);
+
+    // The next start offers the edits back; restoring them makes them unsaved edits again.
+    let mut again = open();
+    assert!(matches!(again.overlay, Some(Overlay::Recovery { .. })), "{:?}", again.overlay);
+    update(&mut again, Cmd::Yes.into());
+    assert_eq!(again.scenario, s.scenario);
+    assert!(again.dirty());
+    assert_eq!(again.path.as_deref(), Some(file.as_path()), "saving goes to the original file");
+
+    // Saving removes the recovery file: nothing is offered after that.
+    update(&mut again, Cmd::Save.into());
+    assert!(!again.dirty());
+    assert!(open().overlay.is_none());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1181,8 +1181,16 @@ pub fn input_errors(s: &State, eval: &Evaluation) -> Vec<InputError> {
 
 /// Whether a failed template run failed because the template does not parse (rather than at
 /// run time, which is a result AWS gives too).
-fn template_syntax_error(_s: &State, _run: &crate::trace::TemplateRun) -> bool {
-    false
+fn template_syntax_error(s: &State, run: &crate::trace::TemplateRun) -> bool {
+    let integration = &s.scenario.integration;
+    let source = match &run.role {
+        crate::trace::TemplateRole::Request => integration.request_templates.get(&run.content_type),
+        crate::trace::TemplateRole::Response(st) => integration
+            .integration_responses
+            .get(st)
+            .and_then(|r| r.response_templates.get(&run.content_type)),
+    };
+    source.is_some_and(|src| crate::vtl::Template::parse(src).is_err())
 }
 
 /// `… line 3 …` or `…:3:…` in an engine message, as a 0-based line.

@@ -318,7 +318,7 @@ fn paint(
 
 fn template_pane(s: &State, f: &mut Frame, inner: Rect) {
     let inspect = inspector_lines(s, inner.width as usize);
-    let h = if s.focus == Pane::Template && !inspect.is_empty() && inner.height > 6 {
+    let h = if !inspect.is_empty() && inner.height > 6 {
         (inspect.len() as u16 + 1).min(inner.height / 2)
     } else {
         0
@@ -338,9 +338,8 @@ fn template_pane(s: &State, f: &mut Frame, inner: Rect) {
 /// What the template inspector shows for the cursor position: the Velocity engine's
 /// inspections of the last evaluation that cover the cursor.
 fn inspector_lines(s: &State, width: usize) -> Vec<Line<'static>> {
-    let Some(r) = s.focused_result() else {
-        return Vec::new();
-    };
+    let t = s.theme;
+    let Some(eval) = &s.eval else { return Vec::new() };
     let (_, ct) = s.template_types();
     let role = match s.template_target {
         TemplateTarget::Request => crate::trace::TemplateRole::Request,
@@ -348,46 +347,85 @@ fn inspector_lines(s: &State, width: usize) -> Vec<Line<'static>> {
             crate::trace::TemplateRole::Response(s.selected_status().unwrap_or_default())
         }
     };
-    let Some(run) = r
-        .templates
-        .iter()
-        .find(|t| t.role == role && Some(&t.content_type) == ct.as_ref())
-    else {
-        let what = if s.eval.is_some() {
-            "not rendered in this mode's last evaluation"
-        } else {
-            "no evaluation yet"
+    // Templates render in the custom integration; prefer the focused mode when it has one.
+    let found = [s.mode, Mode::Custom].into_iter().find_map(|m| {
+        eval.mode(m)
+            .templates
+            .iter()
+            .find(|r| r.role == role && Some(&r.content_type) == ct.as_ref())
+            .map(|r| (m, r))
+    });
+    let Some((mode, run)) = found else {
+        let why = match (&role, selected_response(s)) {
+            (crate::trace::TemplateRole::Response(st), Some(fired)) if *st != fired => {
+                format!("▏not rendered: integration response {fired} fired, not {st}")
+            }
+            _ => "▏not rendered in the last evaluation".to_string(),
         };
-        return vec![Line::styled(
-            format!("▏template {what}"),
-            s.theme.style(Role::Muted),
-        )];
+        return vec![Line::styled(fit(&why, width), t.style(Role::Muted))];
     };
-    let ratatui_textarea::DataCursor(row, col) = s.editor(Editor::Template).cursor();
     let mut out = Vec::new();
     match &run.outcome {
         Ok(text) => {
             let first = text.lines().next().unwrap_or("");
+            let more = if text.lines().count() > 1 { " …" } else { "" };
             out.push(Line::styled(
-                fit(&format!("▏rendered: {first}"), width),
-                s.theme.style(Role::Muted),
+                fit(&format!("▏{} rendered: {first}{more}", mode.label()), width),
+                t.style(Role::Muted),
             ));
         }
         Err(e) => out.push(Line::styled(
-            fit(
-                &format!("▏error {}:{}: {}", e.line, e.column, e.message),
-                width,
-            ),
-            s.theme.style(Role::Error),
+            fit(&format!("▏error {}:{}: {}", e.line, e.column, e.message), width),
+            t.style(Role::Error),
         )),
     }
-    let here: Vec<_> = run
-        .inspections
-        .iter()
-        .filter(|i| i.line == row + 1 && i.column <= col + 1)
-        .collect();
-    for i in here.iter().rev().take(3) {
-        out.push(Line::from(fit(&format!("▏{}:{}", i.line, i.column), width)));
+    let ratatui_textarea::DataCursor(row, col) = s.editor(Editor::Template).cursor();
+    let (line, col) = (row + 1, col + 1);
+    let on_line: Vec<&crate::vtl::Inspection> =
+        run.inspections.iter().filter(|i| i.line == line).collect();
+    let covers = |i: &&crate::vtl::Inspection| {
+        i.column <= col && col <= i.column + i.source.chars().count()
+    };
+    let mut here: Vec<&crate::vtl::Inspection> = on_line.iter().copied().filter(covers).collect();
+    if here.is_empty() {
+        here = on_line;
+    }
+    if here.is_empty() {
+        out.push(Line::styled(
+            "▏move the cursor onto a $reference or #directive to see its value",
+            t.style(Role::Muted),
+        ));
+        return out;
+    }
+    // The innermost (latest-starting) reference first; repeated evaluations (loops) once.
+    here.sort_by_key(|i| std::cmp::Reverse(i.column));
+    let mut seen: Vec<(usize, &str)> = Vec::new();
+    for i in here {
+        if seen.contains(&(i.column, i.source.as_str())) {
+            continue;
+        }
+        seen.push((i.column, i.source.as_str()));
+        let times = run
+            .inspections
+            .iter()
+            .filter(|j| j.line == i.line && j.column == i.column && j.source == i.source)
+            .count();
+        let times = if times > 1 { format!(" (×{times}, first shown)") } else { String::new() };
+        out.push(Line::from(vec![
+            Span::styled("▏", t.style(Role::Border)),
+            Span::styled(fit(&i.source, width / 2), t.style(Role::Variable)),
+            Span::styled(" → ", t.style(Role::Muted)),
+            Span::styled(fit(&format!("{}{times}", i.value), width.saturating_sub(width / 2 + 4)), t.style(Role::Text)),
+        ]));
+        if let Some(o) = &i.output {
+            out.push(Line::styled(
+                fit(&format!("▏  prints {}", visible_lines(o).concat()), width),
+                t.style(Role::Muted),
+            ));
+        }
+        if let Some(n) = &i.note {
+            out.push(Line::styled(fit(&format!("▏  {n}"), width), t.style(Role::Warning)));
+        }
     }
     out
 }

@@ -810,7 +810,18 @@ fn log_lines(s: &State, r: &ModeResult, width: usize) -> Vec<Line<'static>> {
         t.style(Role::Muted),
     )];
     for l in &r.log {
-        out.push(Line::from(l.clone()));
+        // The console's timestamp prefix is muted; the lab's own lines ([lab] …) stand out.
+        let line = if l.starts_with("[lab]") {
+            Line::styled(l.clone(), t.style(Role::Accent))
+        } else if let Some((stamp, rest)) = l.split_once(" : ") {
+            Line::from(vec![
+                Span::styled(format!("{stamp} : "), t.style(Role::Muted)),
+                Span::styled(rest.to_string(), t.style(Role::Text)),
+            ])
+        } else {
+            Line::from(l.clone())
+        };
+        out.push(line);
     }
     out.push(Line::styled(
         "── why: the gateway's steps ──",

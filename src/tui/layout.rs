@@ -153,8 +153,8 @@ fn side_by_side(a: &mut Areas, body: Rect, s: &State) {
     } else {
         let [tabs, output, selection, responses] = Layout::vertical([
             Constraint::Length(1),
-            Constraint::Percentage(28),
-            Constraint::Percentage(34),
+            Constraint::Percentage(26),
+            Constraint::Percentage(30),
             Constraint::Min(6),
         ])
         .areas(right);

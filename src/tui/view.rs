@@ -339,7 +339,9 @@ fn template_pane(s: &State, f: &mut Frame, inner: Rect) {
 /// inspections of the last evaluation that cover the cursor.
 fn inspector_lines(s: &State, width: usize) -> Vec<Line<'static>> {
     let t = s.theme;
-    let Some(eval) = &s.eval else { return Vec::new() };
+    let Some(eval) = &s.eval else {
+        return Vec::new();
+    };
     let (_, ct) = s.template_types();
     let role = match s.template_target {
         TemplateTarget::Request => crate::trace::TemplateRole::Request,
@@ -355,6 +357,12 @@ fn inspector_lines(s: &State, width: usize) -> Vec<Line<'static>> {
             .find(|r| r.role == role && Some(&r.content_type) == ct.as_ref())
             .map(|r| (m, r))
     });
+    if s.template_text().is_none() {
+        return vec![Line::styled(
+            fit("▏no template for this content type: type one above", width),
+            t.style(Role::Muted),
+        )];
+    }
     let Some((mode, run)) = found else {
         let why = match (&role, selected_response(s)) {
             (crate::trace::TemplateRole::Response(st), Some(fired)) if *st != fired => {
@@ -375,7 +383,10 @@ fn inspector_lines(s: &State, width: usize) -> Vec<Line<'static>> {
             ));
         }
         Err(e) => out.push(Line::styled(
-            fit(&format!("▏error {}:{}: {}", e.line, e.column, e.message), width),
+            fit(
+                &format!("▏error {}:{}: {}", e.line, e.column, e.message),
+                width,
+            ),
             t.style(Role::Error),
         )),
     }
@@ -383,9 +394,8 @@ fn inspector_lines(s: &State, width: usize) -> Vec<Line<'static>> {
     let (line, col) = (row + 1, col + 1);
     let on_line: Vec<&crate::vtl::Inspection> =
         run.inspections.iter().filter(|i| i.line == line).collect();
-    let covers = |i: &&crate::vtl::Inspection| {
-        i.column <= col && col <= i.column + i.source.chars().count()
-    };
+    let covers =
+        |i: &&crate::vtl::Inspection| i.column <= col && col <= i.column + i.source.chars().count();
     let mut here: Vec<&crate::vtl::Inspection> = on_line.iter().copied().filter(covers).collect();
     if here.is_empty() {
         here = on_line;
@@ -410,12 +420,22 @@ fn inspector_lines(s: &State, width: usize) -> Vec<Line<'static>> {
             .iter()
             .filter(|j| j.line == i.line && j.column == i.column && j.source == i.source)
             .count();
-        let times = if times > 1 { format!(" (×{times}, first shown)") } else { String::new() };
+        let times = if times > 1 {
+            format!(" (×{times}, first shown)")
+        } else {
+            String::new()
+        };
         out.push(Line::from(vec![
             Span::styled("▏", t.style(Role::Border)),
             Span::styled(fit(&i.source, width / 2), t.style(Role::Variable)),
             Span::styled(" → ", t.style(Role::Muted)),
-            Span::styled(fit(&format!("{}{times}", i.value), width.saturating_sub(width / 2 + 4)), t.style(Role::Text)),
+            Span::styled(
+                fit(
+                    &format!("{}{times}", i.value),
+                    width.saturating_sub(width / 2 + 4),
+                ),
+                t.style(Role::Text),
+            ),
         ]));
         if let Some(o) = &i.output {
             out.push(Line::styled(
@@ -424,7 +444,10 @@ fn inspector_lines(s: &State, width: usize) -> Vec<Line<'static>> {
             ));
         }
         if let Some(n) = &i.note {
-            out.push(Line::styled(fit(&format!("▏  {n}"), width), t.style(Role::Warning)));
+            out.push(Line::styled(
+                fit(&format!("▏  {n}"), width),
+                t.style(Role::Warning),
+            ));
         }
     }
     out
@@ -925,7 +948,7 @@ fn responses(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
             ),
             t.style(head_role),
         )];
-        for l in wrap(&format!("{} {}", r.status, reason_phrase(r.status)), w) {
+        for l in text::reflow(&format!("{} {}", r.status, reason_phrase(r.status)), w) {
             lines.push(Line::styled(
                 l,
                 t.style(status_role(r.status)).add_modifier(Modifier::BOLD),
@@ -947,7 +970,7 @@ fn responses(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
                     .any(|(l, _)| l == line)
             });
             let role = if differs { Role::Accent } else { Role::Muted };
-            for l in wrap(line, w) {
+            for l in text::reflow(line, w) {
                 lines.push(Line::styled(l, t.style(role)));
             }
         }

@@ -301,15 +301,44 @@ fn unsaved_edits_are_autosaved_and_offered_back() {
 
     // The next start offers the edits back; restoring them makes them unsaved edits again.
     let mut again = open();
-    assert!(matches!(again.overlay, Some(Overlay::Recovery { .. })), "{:?}", again.overlay);
+    assert!(
+        matches!(again.overlay, Some(Overlay::Recovery { .. })),
+        "{:?}",
+        again.overlay
+    );
     update(&mut again, Cmd::Yes.into());
     assert_eq!(again.scenario, s.scenario);
     assert!(again.dirty());
-    assert_eq!(again.path.as_deref(), Some(file.as_path()), "saving goes to the original file");
+    assert_eq!(
+        again.path.as_deref(),
+        Some(file.as_path()),
+        "saving goes to the original file"
+    );
 
     // Saving removes the recovery file: nothing is offered after that.
     update(&mut again, Cmd::Save.into());
     assert!(!again.dirty());
     assert!(open().overlay.is_none());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_file_with_a_broken_template_opens_with_the_problem_shown() {
+    let dir = std::env::temp_dir().join(format!("apigw-lab-tui-broken-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("broken.toml");
+    let text = apigw_lab::scenario::builtin()[3].source.replace(
+        "{\"message\": \"$input.path('$.errorMessage')\"}",
+        "#if($input.path('$.x') {\"message\": 1}",
+    );
+    assert!(text.contains("#if("), "the built-in template changed: update this test");
+    std::fs::write(&file, &text).unwrap();
+    assert!(apigw_lab::scenario::parse(&text, "broken.toml").is_err());
+    let s = apigw_lab::tui::initial_state(Some(file.clone())).unwrap();
+    assert!(matches!(s.status, Some((apigw_lab::tui::state::Severity::Warning, _))), "{:?}", s.status);
+    // A file that is not a scenario at all still fails with the loader's message.
+    std::fs::write(&file, "title = 3").unwrap();
+    let e = apigw_lab::tui::initial_state(Some(file)).err().expect("not a scenario");
+    assert!(e.to_string().contains("broken.toml"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

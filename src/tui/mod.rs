@@ -74,14 +74,19 @@ pub fn initial_state(path: Option<PathBuf>) -> io::Result<State> {
     let theme = Theme::from_env();
     match path {
         Some(p) => {
-            let scenario = crate::scenario::load(&p)
-                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
-            Ok(State::new(
-                scenario,
-                Some(p.clone()),
-                p.display().to_string(),
-                theme,
-            ))
+            let invalid = |m: String| io::Error::new(io::ErrorKind::InvalidData, m);
+            let text = crate::scenario::read_text(&p).map_err(|e| invalid(e.to_string()))?;
+            let name = p.display().to_string();
+            match parse_lenient(&text, &name) {
+                Ok((scenario, problem)) => {
+                    let mut s = State::new(scenario, Some(p.clone()), name, theme);
+                    if let Some(problem) = problem {
+                        s.set_status(Severity::Warning, problem);
+                    }
+                    Ok(s)
+                }
+                Err(e) => Err(invalid(e.render_with_source(&text))),
+            }
         }
         None => {
             let first = crate::scenario::builtin()
@@ -111,7 +116,7 @@ pub fn offer_recovery(s: &mut State) {
         return;
     };
     let body = text.split_once('\n').map(|(_, rest)| rest).unwrap_or("");
-    match crate::scenario::parse(body, &file.display().to_string()) {
+    match parse_lenient(body, &file.display().to_string()).map(|(sc, _)| sc) {
         Ok(scenario) if scenario != s.scenario => {
             let origin = s.path.clone();
             s.overlay = Some(Overlay::Recovery {
@@ -127,6 +132,22 @@ pub fn offer_recovery(s: &mut State) {
             Severity::Warning,
             format!("a recovery file could not be read: {e}"),
         ),
+    }
+}
+
+/// Loads a scenario the loader rejects only for its *values* (a template or pattern that does not
+/// parse, say) anyway, so the lab can show the problem where it is and the user can fix it there;
+/// the loader's message comes back as the second member.
+fn parse_lenient(
+    text: &str,
+    name: &str,
+) -> Result<(crate::scenario::Scenario, Option<String>), crate::scenario::LoadError> {
+    match crate::scenario::parse(text, name) {
+        Ok(s) => Ok((s, None)),
+        Err(e) => match toml::from_str::<crate::scenario::Scenario>(text) {
+            Ok(s) if s.handler.behaviour().is_some() => Ok((s, Some(e.to_string()))),
+            _ => Err(e),
+        },
     }
 }
 

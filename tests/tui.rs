@@ -342,3 +342,24 @@ fn a_file_with_a_broken_template_opens_with_the_problem_shown() {
     assert!(e.to_string().contains("broken.toml"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn clicks_focus_panes_and_pick_rows_and_the_wheel_scrolls() {
+    let mut s = evaluated(builtin_state(2));
+    update(&mut s, Action::Resize(150, 40));
+    let areas = apigw_lab::tui::layout::build(ratatui::layout::Rect::new(0, 0, 150, 40), &s);
+    let handler = areas.pane(Pane::Handler).unwrap();
+    update(&mut s, Action::Click { column: handler.x + 5, row: handler.y + 1 });
+    assert_eq!(s.focus, Pane::Handler);
+    let table = areas.pane(Pane::Integration).unwrap();
+    // Row 0 of the inner area is the header; row 1 the first response.
+    update(&mut s, Action::Click { column: table.x + 3, row: table.y + 2 });
+    assert_eq!((s.focus, s.row), (Pane::Integration, 0));
+    update(&mut s, Action::Click { column: table.x + 3, row: table.y + 3 });
+    assert_eq!(s.row, 1);
+    let (tab, rect) = areas.tabs.iter().find(|(p, _)| *p == Pane::Log).copied().unwrap();
+    update(&mut s, Action::Click { column: rect.x, row: rect.y });
+    assert_eq!(s.focus, tab);
+    update(&mut s, Action::Wheel { column: rect.x + 2, row: rect.y + 5, down: true });
+    assert!(s.scroll[apigw_lab::tui::update::scroll_slot(Pane::Log)] > 0);
+}

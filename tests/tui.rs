@@ -331,14 +331,26 @@ fn a_file_with_a_broken_template_opens_with_the_problem_shown() {
         "{\"message\": \"$input.path('$.errorMessage')\"}",
         "#if($input.path('$.x') {\"message\": 1}",
     );
-    assert!(text.contains("#if("), "the built-in template changed: update this test");
+    assert!(
+        text.contains("#if("),
+        "the built-in template changed: update this test"
+    );
     std::fs::write(&file, &text).unwrap();
     assert!(apigw_lab::scenario::parse(&text, "broken.toml").is_err());
     let s = apigw_lab::tui::initial_state(Some(file.clone())).unwrap();
-    assert!(matches!(s.status, Some((apigw_lab::tui::state::Severity::Warning, _))), "{:?}", s.status);
+    assert!(
+        matches!(
+            s.status,
+            Some((apigw_lab::tui::state::Severity::Warning, _))
+        ),
+        "{:?}",
+        s.status
+    );
     // A file that is not a scenario at all still fails with the loader's message.
     std::fs::write(&file, "title = 3").unwrap();
-    let e = apigw_lab::tui::initial_state(Some(file)).err().expect("not a scenario");
+    let e = apigw_lab::tui::initial_state(Some(file))
+        .err()
+        .expect("not a scenario");
     assert!(e.to_string().contains("broken.toml"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -349,17 +361,53 @@ fn clicks_focus_panes_and_pick_rows_and_the_wheel_scrolls() {
     update(&mut s, Action::Resize(150, 40));
     let areas = apigw_lab::tui::layout::build(ratatui::layout::Rect::new(0, 0, 150, 40), &s);
     let handler = areas.pane(Pane::Handler).unwrap();
-    update(&mut s, Action::Click { column: handler.x + 5, row: handler.y + 1 });
+    update(
+        &mut s,
+        Action::Click {
+            column: handler.x + 5,
+            row: handler.y + 1,
+        },
+    );
     assert_eq!(s.focus, Pane::Handler);
     let table = areas.pane(Pane::Integration).unwrap();
     // Row 0 of the inner area is the header; row 1 the first response.
-    update(&mut s, Action::Click { column: table.x + 3, row: table.y + 2 });
+    update(
+        &mut s,
+        Action::Click {
+            column: table.x + 3,
+            row: table.y + 2,
+        },
+    );
     assert_eq!((s.focus, s.row), (Pane::Integration, 0));
-    update(&mut s, Action::Click { column: table.x + 3, row: table.y + 3 });
+    update(
+        &mut s,
+        Action::Click {
+            column: table.x + 3,
+            row: table.y + 3,
+        },
+    );
     assert_eq!(s.row, 1);
-    let (tab, rect) = areas.tabs.iter().find(|(p, _)| *p == Pane::Log).copied().unwrap();
-    update(&mut s, Action::Click { column: rect.x, row: rect.y });
+    let (tab, rect) = areas
+        .tabs
+        .iter()
+        .find(|(p, _)| *p == Pane::Log)
+        .copied()
+        .unwrap();
+    update(
+        &mut s,
+        Action::Click {
+            column: rect.x,
+            row: rect.y,
+        },
+    );
     assert_eq!(s.focus, tab);
-    update(&mut s, Action::Wheel { column: rect.x + 2, row: rect.y + 5, down: true });
+    update(
+        &mut s,
+        Action::Wheel {
+            column: rect.x + 2,
+            row: rect.y + 5,
+            down: true,
+        },
+    );
     assert!(s.scroll[apigw_lab::tui::update::scroll_slot(Pane::Log)] > 0);
 }

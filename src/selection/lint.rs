@@ -309,7 +309,7 @@ fn matches_nothing(re: &JavaRegex, samples: &[&str]) -> Option<Lint> {
         status: None,
         pattern: Some(p.to_string()),
         message: format!(
-            "`{p}` matches none of the {} message(s) this handler produces",
+            "`{p}` matches none of the {} sample message(s)",
             samples.len()
         ),
         suggestion: inside.then(|| format!(r"[\s\S]*(?:{p})[\s\S]*")),

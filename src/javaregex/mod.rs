@@ -427,7 +427,10 @@ mod tests {
     #[test]
     fn trailing_dollar_stays_cheap_on_long_messages() {
         let long = format!("Internal Error: {}", "x".repeat(300_000));
-        assert_eq!(JavaRegex::new("^Internal Error.*$").unwrap().matches(&long), Ok(true));
+        assert_eq!(
+            JavaRegex::new("^Internal Error.*$").unwrap().matches(&long),
+            Ok(true)
+        );
         assert_eq!(JavaRegex::new("a$|b$").unwrap().matches("b\n"), Ok(false));
         // `$` still means "before a final line terminator" where it is not last
         assert!(m("abc$\n", "abc\n"));

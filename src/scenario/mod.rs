@@ -16,6 +16,7 @@ mod model;
 #[cfg(test)]
 mod proptests;
 mod save;
+mod update;
 mod validate;
 
 pub use builtin::{BuiltinScenario, builtin};
@@ -24,4 +25,5 @@ pub use error::LoadError;
 pub use load::{load, parse, read_text};
 pub use model::*;
 pub use save::{save, to_toml};
+pub use update::update_toml;
 pub use validate::RUNTIMES;

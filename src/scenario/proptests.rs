@@ -226,6 +226,14 @@ proptest! {
     }
 
     #[test]
+    fn saving_over_another_scenario_gives_the_new_one(old in scenario(), new in scenario()) {
+        let text = update_toml(&to_toml(&old), &new);
+        let back: Scenario = toml::from_str(&text)
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert_eq!(back, new);
+    }
+
+    #[test]
     fn arbitrary_text_never_panics(text in "(\\PC|\n|\\[|\\]|=|'|\"){0,200}") {
         if let Err(e) = parse(&text, "any.toml") {
             prop_assert!(e.to_string().starts_with("any.toml"));

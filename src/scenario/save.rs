@@ -50,7 +50,14 @@ pub fn to_toml(s: &Scenario) -> String {
 
 /// Writes the scenario to `path` atomically: a temporary file in the same directory, flushed to
 /// disk, then renamed over the target, so that a crash never leaves a half-written scenario.
+/// Saving over an existing scenario keeps its comments and layout (see [`update_toml`]).
+///
+/// [`update_toml`]: super::update_toml
 pub fn save(path: &Path, scenario: &Scenario) -> std::io::Result<()> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(old) => super::update::update_toml(&old, scenario),
+        Err(_) => to_toml(scenario),
+    };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -65,7 +72,7 @@ pub fn save(path: &Path, scenario: &Scenario) -> std::io::Result<()> {
     ));
     let write = || -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(to_toml(scenario).as_bytes())?;
+        f.write_all(text.as_bytes())?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)?;
         // Make the rename itself durable; not every platform can open a directory.

@@ -35,6 +35,7 @@ pub fn parse(src: &str) -> Result<Parsed, VtlError> {
         depth: 0,
         macros: HashMap::new(),
         bad_quote: None,
+        literal_next: false,
     };
     let (nodes, end) = p.nodes()?;
     if let Some(t) = end {
@@ -64,6 +65,8 @@ struct Parser<'s> {
     pos: usize,
     depth: usize,
     macros: HashMap<String, Arc<MacroDef>>,
+    /// The next `#word` carries a `$` in its token: print it as text (no directive or macro).
+    literal_next: bool,
     /// Where a string literal ended right after a backslash (`"a \"b"`), for the hint.
     bad_quote: Option<usize>,
 }
@@ -149,11 +152,20 @@ impl<'s> Parser<'s> {
     fn nodes(&mut self) -> PResult<(Vec<Node>, Option<Terminator>)> {
         let mut nodes = Vec::new();
         let mut text = String::new();
+        let mut set_in_ref = false;
         while let Some(c) = self.peek() {
-            if (c == b' ' || c == b'\t' || c == b'#') && lexer::set_directive(self.rest()) > 0 {
-                let after_ref = text.is_empty() && matches!(nodes.last(), Some(Node::Ref(_)));
+            if (c == b' ' || c == b'\t' || c == b'#')
+                && !self.literal_next
+                && lexer::set_directive(self.rest()) > 0
+            {
+                // A #set right after a reference (or after such a #set) leaves 1.7's lexer in
+                // the reference's state.
+                let after_ref = text.is_empty()
+                    && (matches!(nodes.last(), Some(Node::Ref(_)))
+                        || (set_in_ref && matches!(nodes.last(), Some(Node::Set { .. }))));
                 flush(&mut text, &mut nodes);
                 nodes.push(self.set()?);
+                set_in_ref = after_ref;
                 if after_ref && self.peek() == Some(b'[') {
                     // `$a #set($b = 1)[x]`: 1.7 resumes lexing as if inside `$a`, where `[`
                     // opens an index, and fails.
@@ -270,41 +282,176 @@ impl<'s> Parser<'s> {
         text: &mut String,
         nodes: &mut Vec<Node>,
     ) -> PResult<()> {
-        match self.reference(backslashes)? {
+        if let Some(r) = self.reference(backslashes)? {
+            let refmodifier = ends_in_refmodifier(&r);
+            let formal = r.formal;
+            flush(text, nodes);
+            nodes.push(Node::Ref(Box::new(r)));
+            if refmodifier && self.rest().starts_with("##") {
+                // After `.name`, 1.7's lexer has no `##` token: the first `#` is part of what
+                // follows (text, or a word naming no directive).
+                if !self.prefix_swallowed(self.pos + 1) {
+                    text.push('#');
+                    self.literal_next = lexer::word(&self.rest()[2..]) > 0;
+                }
+                self.pos += 1;
+            }
+            if !formal && self.peek() == Some(b'{') {
+                self.runt(text)?;
+            }
+            return Ok(());
+        }
+        // Not a reference: `$`, `${`, `$!{` and the backslashes stay text; a lone `$!`
+        // prints as `$` (1.7's lexer drops the `!`); at the very end it is an error.
+        let b = self.src.as_bytes();
+        let mut end = self.pos + 1;
+        let bang = b.get(end) == Some(&b'!');
+        if bang {
+            end += 1;
+        }
+        if end >= b.len() {
+            return Err(self
+                .err(end, "Lexical error: the template ends right after $")
+                .with_hint("to print a dollar sign at the very end, write #[[$]]#"));
+        }
+        if self.prefix_swallowed(end) {
+            self.pos = end;
+            return Ok(());
+        }
+        let brace = b.get(end) == Some(&b'{');
+        if brace {
+            end += 1;
+        }
+        let after = &self.src[end..];
+        if !brace && after.starts_with("#[[") {
+            // `$#[[...]]#`: the text block's token carries the `$`, and 1.7 cuts three
+            // characters from each end of it.
+            if let Some(close) = after[3..].find("]]#") {
+                let image = &self.src[start..end + 3 + close + 3];
+                text.push_str(&image[3..image.len() - 3]);
+                self.pos = end + 3 + close + 3;
+                return Ok(());
+            }
+        }
+        let word_follows = after.starts_with('#') && lexer::word(&after[1..]) > 0;
+        if bang && !brace && !word_follows {
+            text.push_str(&self.src[start..self.pos + 1]);
+        } else {
+            text.push_str(&self.src[start..end]);
+        }
+        self.pos = end;
+        if !brace && word_follows {
+            // `$#foreach(...)`: the word carries the `$`, so it names no directive or macro.
+            self.literal_next = true;
+        }
+        self.backslash_then_dollar(text, nodes)
+    }
+
+    /// `$a{x}`: right after a reference, 1.7's lexer reads `{x...}` as a formal reference without
+    /// its `$` (a "runt"), which must be closed and prints only `{`.
+    fn runt(&mut self, text: &mut String) -> PResult<()> {
+        let open = self.pos;
+        let p = open + 1 + usize::from(self.src.as_bytes().get(open + 1) == Some(&b'$'));
+        let id = lexer::identifier(&self.src[p..]);
+        if id == 0 {
+            return Ok(());
+        }
+        self.pos = p + id;
+        self.ref_parts()?;
+        if self.peek() != Some(b'}') {
+            return Err(self
+                .err(self.pos, format!("expected }} after {}, found {}", &self.src[open..self.pos], self.found(self.pos)))
+                .with_hint("Velocity 1.7 reads { right after a reference as the start of ${...}; put a space or ${name} before the {"));
+        }
+        self.pos += 1;
+        text.push('{');
+        Ok(())
+    }
+
+    /// Whether the `$`, `$!` or `#` before `at` vanishes because the token starting at `at`
+    /// absorbs it (1.7's MORE tokens): `#set(`, `#if`/`#else`/`#elseif`/`#end`, `#*` comments and
+    /// escaped directives `\#word`.
+    fn prefix_swallowed(&self, at: usize) -> bool {
+        let rest = &self.src[at..];
+        if lexer::set_directive(rest) > 0 || rest.starts_with("#*") {
+            return true;
+        }
+        if let Some(after) = rest.strip_prefix('#') {
+            let bw = lexer::bracketed_word(after);
+            let name = if bw > 0 {
+                &after[1..bw - 1]
+            } else {
+                &after[..lexer::word(after)]
+            };
+            return matches!(name, "if" | "else" | "elseif" | "end");
+        }
+        let n = rest.bytes().take_while(|c| *c == b'\\').count();
+        if n % 2 == 1 && rest[n..].starts_with('#') {
+            let after = &rest[n + 1..];
+            return lexer::word(after) > 0 || lexer::bracketed_word(after) > 0;
+        }
+        false
+    }
+
+    /// After a `$` or `#` that is text: backslashes then a reference keep the backslashes as
+    /// text and do not escape the reference (they are part of the same 1.7 token).
+    fn backslash_then_dollar(&mut self, text: &mut String, nodes: &mut Vec<Node>) -> PResult<()> {
+        let n = self.rest().bytes().take_while(|c| *c == b'\\').count();
+        if n == 0 || self.src.as_bytes().get(self.pos + n) != Some(&b'$') {
+            return Ok(());
+        }
+        let save = self.pos;
+        self.pos += n;
+        match self.reference(0)? {
             Some(r) => {
+                text.push_str(&self.src[save..save + n]);
                 flush(text, nodes);
                 nodes.push(Node::Ref(Box::new(r)));
             }
-            None => {
-                // Not a reference: `$`, `${`, `$!{` and the backslashes stay text; a lone `$!`
-                // prints as `$` (1.7's lexer drops the `!`); at the very end it is an error.
-                let b = self.src.as_bytes();
-                let mut end = self.pos + 1;
-                let bang = b.get(end) == Some(&b'!');
-                if bang {
-                    end += 1;
-                }
-                if end >= b.len() {
-                    return Err(self
-                        .err(end, "Lexical error: the template ends right after $")
-                        .with_hint(
-                            "to print a dollar sign at the very end, write ${esc.d} or #[[$]]#",
-                        ));
-                }
-                let brace = b.get(end) == Some(&b'{');
-                if brace {
-                    end += 1;
-                }
-                text.push_str(&self.src[start..self.pos + 1]);
-                if bang && brace {
-                    text.push_str("!{");
-                } else if brace {
-                    text.push('{');
-                }
-                self.pos = end;
-            }
+            None => self.pos = save,
         }
         Ok(())
+    }
+
+    /// The `[index]`, `.property` and `.method(args)` after a reference's name.
+    fn ref_parts(&mut self) -> PResult<Vec<Part>> {
+        let mut parts = Vec::new();
+        loop {
+            match self.peek() {
+                Some(b'[') => {
+                    let open = self.pos;
+                    self.pos += 1;
+                    self.ws();
+                    let arg = self.index_param(open)?;
+                    self.ws();
+                    if self.peek() != Some(b']') {
+                        return Err(self.err(
+                            self.pos,
+                            format!(
+                                "expected ] to close the index opened here, found {}",
+                                self.found(self.pos)
+                            ),
+                        ));
+                    }
+                    self.pos += 1;
+                    parts.push(Part::Index(arg));
+                }
+                Some(b'.') if self.peek_at(1).is_some_and(|c| c.is_ascii_alphabetic()) => {
+                    let start = self.pos + 1;
+                    let n = lexer::identifier(&self.src[start..]);
+                    let name = self.src[start..start + n].to_string();
+                    self.pos = start + n;
+                    if self.peek() == Some(b'(') && self.can_start_argument(self.pos + 1) {
+                        let args = self.method_args()?;
+                        parts.push(Part::Method(name, args));
+                    } else {
+                        parts.push(Part::Property(name));
+                    }
+                }
+                _ => break,
+            }
+        }
+        Ok(parts)
     }
 
     /// A reference at the cursor (`$`), or `None` (cursor unmoved) when it is not one.
@@ -339,42 +486,7 @@ impl<'s> Parser<'s> {
         self.enter(dollar)?;
         let root = self.src[p..p + id].to_string();
         self.pos = p + id;
-        let mut parts = Vec::new();
-        loop {
-            match self.peek() {
-                Some(b'[') => {
-                    let open = self.pos;
-                    self.pos += 1;
-                    self.ws();
-                    let arg = self.index_param(open)?;
-                    self.ws();
-                    if self.peek() != Some(b']') {
-                        return Err(self.err(
-                            self.pos,
-                            format!(
-                                "expected ] to close the index opened here, found {}",
-                                self.found(self.pos)
-                            ),
-                        ));
-                    }
-                    self.pos += 1;
-                    parts.push(Part::Index(arg));
-                }
-                Some(b'.') if self.peek_at(1).is_some_and(|c| c.is_ascii_alphabetic()) => {
-                    let start = self.pos + 1;
-                    let n = lexer::identifier(&self.src[start..]);
-                    let name = self.src[start..start + n].to_string();
-                    self.pos = start + n;
-                    if self.peek() == Some(b'(') {
-                        let args = self.method_args()?;
-                        parts.push(Part::Method(name, args));
-                    } else {
-                        parts.push(Part::Property(name));
-                    }
-                }
-                _ => break,
-            }
-        }
+        let parts = self.ref_parts()?;
         if formal {
             if self.peek() != Some(b'}') {
                 return Err(self
@@ -411,6 +523,9 @@ impl<'s> Parser<'s> {
         let e = match self.peek() {
             Some(b'"' | b'\'') => self.string()?,
             Some(b'$') => self.ref_expr()?,
+            Some(b'\\') if self.rest().trim_start_matches('\\').starts_with('$') => {
+                self.ref_expr()?
+            }
             Some(c) if c.is_ascii_digit() || c == b'-' => match lexer::number(self.rest()) {
                 Some((n, NumKind::Integer)) => self.int_literal(n)?,
                 _ => return Err(self.bad_index(at, open)),
@@ -440,6 +555,15 @@ impl<'s> Parser<'s> {
         };
         self.pos += w;
         Some(Expr::Lit(Lit::Bool(v)))
+    }
+
+    /// 1.7 takes `.name(` as a method call only when a token that can begin the arguments
+    /// follows the `(` (its LOOKAHEAD(3)); otherwise `.name` is a property and `(` is text.
+    fn can_start_argument(&self, at: usize) -> bool {
+        match self.src.as_bytes().get(at) {
+            None => false,
+            Some(c) => c.is_ascii_alphanumeric() || b" \t\r\n\"'-.[{$)_\\".contains(c),
+        }
     }
 
     /// `( param, param )` of a method call.
@@ -601,6 +725,7 @@ impl<'s> Parser<'s> {
             depth: self.depth,
             macros: std::mem::take(&mut self.macros),
             bad_quote: None,
+            literal_next: false,
         };
         // Positions inside the string are relative to a different text: report them from `full`
         // only when the literal had no doubled quotes or escapes (then they coincide).
@@ -767,6 +892,21 @@ impl<'s> Parser<'s> {
         let bw = lexer::bracketed_word(after);
         let w = if bw > 0 { bw } else { lexer::word(after) };
         if w == 0 {
+            if let Some((n, _)) = lexer::number(after).filter(|_| !after.starts_with(['.', '-'])) {
+                // `#1` is one token: what follows starts a new one.
+                text.push_str(&rest[..1 + n]);
+                self.pos += 1 + n;
+                return Ok(None);
+            }
+            if self.prefix_swallowed(start + 1) {
+                self.pos += 1;
+                return Ok(None);
+            }
+            if after.starts_with('\\') {
+                text.push('#');
+                self.pos += 1;
+                return self.backslash_then_dollar(text, nodes).map(|()| None);
+            }
             if after.is_empty() {
                 return Err(self
                     .err(start + 1, "Lexical error: the template ends right after #")
@@ -802,7 +942,13 @@ impl<'s> Parser<'s> {
             }
             _ => {
                 flush(text, nodes);
-                if let Some(n) = self.directive(name.to_string(), start)? {
+                // After `$`, the name includes it: no directive or macro has such a name.
+                let name = if std::mem::take(&mut self.literal_next) {
+                    format!("${name}")
+                } else {
+                    name.to_string()
+                };
+                if let Some(n) = self.directive(name, start)? {
                     nodes.push(n);
                 }
                 Ok(None)
@@ -813,7 +959,11 @@ impl<'s> Parser<'s> {
     /// 1.7's lexer still sees `#` and `$` inside comments (as the start of a longer token), so a
     /// comment that reaches the end of the template right after one is a lexical error.
     fn comment_end_check(&self, start: usize, comment: &str) -> PResult<()> {
-        if start + comment.len() == self.src.len()
+        let closed = comment.ends_with('\n')
+            || comment.ends_with('\r')
+            || (comment.starts_with("#*") && comment.len() >= 4 && comment.ends_with("*#"));
+        if !closed
+            && start + comment.len() == self.src.len()
             && comment.len() > 2
             && comment.ends_with(['#', '$'])
         {
@@ -1391,4 +1541,14 @@ fn flush(text: &mut String, nodes: &mut Vec<Node>) {
     if !text.is_empty() {
         nodes.push(Node::Text(std::mem::take(text)));
     }
+}
+
+/// Whether 1.7's lexer is still in its REFMODIFIER state after this reference (it ended with
+/// `.name`, possibly followed by `[...]`), where `##` is not a comment.
+fn ends_in_refmodifier(r: &Reference) -> bool {
+    !r.formal
+        && matches!(
+            r.parts.iter().rev().find(|p| !matches!(p, Part::Index(_))),
+            Some(Part::Property(_))
+        )
 }

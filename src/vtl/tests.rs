@@ -432,3 +432,61 @@ fn inspection_says_why_a_reference_is_null() {
     assert_eq!(r.inspections[0].column, 1);
     assert_eq!(r.inspections[1].column, 18);
 }
+
+// 1.7 lexer quirks (MORE tokens, states left behind), each checked against velocity-1.7.jar
+yields!(runt_after_reference, "$a{x}$a $a{ x}", "A{A A{ x}");
+yields!(
+    dollar_before_keyword_vanishes,
+    "x$#if(true)T#end x$!#if(true)T#end x$#* c *#y",
+    "xT xT xy"
+);
+yields!(dollar_before_line_comment_stays, "x$## c\ny", "x$y");
+yields!(
+    hash_hash_after_property_is_text,
+    "x$a.b## c\ny x$a.b()## c\ny",
+    "x$a.b## c\ny x$a.b()y"
+);
+yields!(number_after_hash_ends_a_token, "#1 #set($x=1)x", "#1x");
+yields!(
+    backslashes_after_hash_do_not_escape,
+    r"x#$a y#\$a x#\#if",
+    r"x#A y#\A x#if"
+);
+yields!(
+    unknown_call_keeps_its_line_end,
+    "#foo($a)\nx",
+    "#foo($a)\nx"
+);
+yields!(method_needs_an_argument_start, "$a.b(", "$a.b(");
+yields!(
+    interpolation_with_line_comment,
+    "#set($s = \"a ## not comment\")$s|#set($t = \"x#\")$t",
+    "a |x#"
+);
+yields!(
+    break_outer_loop,
+    "#foreach($i in [1..3])#foreach($j in [1..3])$i$j #if($j == 2)#break($foreach.parent)#end#end|#end",
+    "11 12 "
+);
+yields!(
+    macro_args_by_name,
+    "#macro(twice $x)$x,$x#end#set($l = [])#twice($l.add(1))$l",
+    "true,true[1, 1]"
+);
+yields!(
+    block_macro,
+    "#macro(wrap)<$bodyContent>#end#@wrap()inner#end",
+    "<inner>"
+);
+yields!(stop_in_define, "#define($d)x#stop y#end$d after", "x");
+
+#[test]
+fn lexer_state_errors() {
+    parse_err("$n #set($x = 2)\n[$a]");
+    parse_err("$n#set($x = 2)#set($y = 2)[$a]");
+    parse_err("$a{x");
+    parse_err("# and ## and #");
+    parse_err("price$");
+    parse_err("a $true b");
+    assert_eq!(plain("#set($x = $true)$x"), "true");
+}

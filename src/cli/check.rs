@@ -80,8 +80,14 @@ fn check_file(file: &Path, term: &Term, tally: &mut Tally) {
         tally.passed += 1;
         return;
     }
+    // A lesson starts failing: the learner's edits make it pass.
+    let lesson = if s.lesson.is_some() {
+        " (a lesson, not solved yet)"
+    } else {
+        ""
+    };
     term.line(&format!(
-        "{} {name}: {}",
+        "{} {name}: {}{lesson}",
         paint(RED.bold(), "FAIL"),
         s.title
     ));

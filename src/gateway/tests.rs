@@ -583,3 +583,39 @@ query = { page = "2" }
         "Method request query string: {type=dog, name=Rex Jr, page=2}"
     ));
 }
+
+#[test]
+fn http_api_rejects_a_status_code_that_is_not_a_number() {
+    let s = scenario(
+        r#"
+title = "bad status"
+[handler]
+runtime = "nodejs20.x"
+returns = '''{"statusCode": "teapot", "body": "x"}'''
+"#,
+    );
+    let r = evaluate(&s).http;
+    assert_eq!(r.response.status, 500);
+    assert_eq!(body(&r), r#"{"message":"Internal Server Error"}"#);
+    assert!(r.unconfirmed().contains(&unconfirmed::C25_HTTP_MALFORMED));
+}
+
+#[test]
+fn proxy_malformed_output_names_the_broken_rule() {
+    let s = scenario(
+        r#"
+title = "malformed"
+[handler]
+runtime = "nodejs20.x"
+returns = '''{"statusCode": 200, "body": {"a": 1}}'''
+"#,
+    );
+    let r = evaluate(&s).proxy;
+    assert_eq!(r.response.status, 502);
+    let step = r.steps.iter().find(|s| s.failed).expect("a failed step");
+    assert!(
+        step.details.iter().any(|d| d.contains("body is an object")),
+        "{step:?}"
+    );
+    assert!(has_line(&r, "[lab] Malformed because body is an object"));
+}

@@ -404,3 +404,15 @@ fn opening_an_invalid_file_reports_it_before_the_lab_starts() {
         assert!(stderr(&o).contains("3 | returns = '{'"), "{}", stderr(&o));
     }
 }
+
+#[test]
+fn the_lab_without_a_terminal_says_what_to_use_instead() {
+    let o = apigw(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("the interactive lab needs a terminal"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty());
+}

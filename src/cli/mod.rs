@@ -101,6 +101,14 @@ fn open(file: Option<PathBuf>, term: &Term) -> Exit {
     {
         return Exit::Invalid;
     }
+    use std::io::IsTerminal;
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        term.error(
+            "the interactive lab needs a terminal (standard input and output are redirected); \
+             use `apigw-lab run FILE` or `apigw-lab check FILE` in scripts (see `apigw-lab --help`)",
+        );
+        return Exit::Invalid;
+    }
     open_lab(file, term)
 }
 

@@ -17,10 +17,13 @@
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use rquickjs::context::EvalOptions;
-use rquickjs::{CatchResultExt, CaughtError, Context, Ctx, Function, Module, Object, Value};
+use rquickjs::{
+    CatchResultExt, CaughtError, Context, Ctx, Function, Module, Object, Value, WriteOptions,
+};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -45,6 +48,27 @@ const RUNTIME_SOURCE: &str = include_str!("js_runtime.js");
 const RUNTIME_FILE: &str = "file:///var/runtime/index.mjs";
 const CJS_FILE: &str = "/var/task/index.js";
 const ESM_FILE: &str = "/var/task/index.mjs";
+
+/// The runtime shim compiled once per process: compiling its source costs ~2 ms per
+/// invocation, loading its bytecode a few microseconds.
+static SHIM_BYTECODE: OnceLock<Option<Box<[u8]>>> = OnceLock::new();
+
+fn shim_bytecode() -> Option<&'static [u8]> {
+    SHIM_BYTECODE
+        .get_or_init(|| {
+            let rt = rquickjs::Runtime::new().ok()?;
+            let ctx = Context::full(&rt).ok()?;
+            ctx.with(|ctx| {
+                let source = format!("export default {RUNTIME_SOURCE};");
+                let module = Module::declare(ctx, RUNTIME_FILE, source).ok()?;
+                module
+                    .write(WriteOptions::default())
+                    .ok()
+                    .map(Vec::into_boxed_slice)
+            })
+        })
+        .as_deref()
+}
 
 thread_local! {
     /// A warm engine for this thread, reused while invocations leave it clean.
@@ -134,7 +158,7 @@ pub(super) fn run(req: &Request) -> Run {
     };
     let stop = Rc::new(Cell::new(None));
     arm(&rt, req, &stop);
-    let run = match Context::full(&rt) {
+    let mut run = match Context::full(&rt) {
         Ok(ctx) => ctx.with(|ctx| Session::new(ctx, req, &stop).run()),
         Err(_) => Run {
             end: End::OutOfMemory,
@@ -144,6 +168,7 @@ pub(super) fn run(req: &Request) -> Run {
         },
     };
     rt.set_interrupt_handler(None);
+    run.engine_bytes = usize::try_from(rt.memory_usage().malloc_size).unwrap_or(0);
     rt.run_gc();
     let clean = matches!(
         run.end,
@@ -220,21 +245,21 @@ impl<'js, 'r> Session<'js, 'r> {
     fn run(self) -> Run {
         let lab = match self.start_shim() {
             Ok(lab) => lab,
-            Err(end) => return self.finish(None, end),
+            Err(end) => return self.finish(None, Some(end)),
         };
-        let end = self.load(&lab).and_then(|()| self.invoke(&lab));
-        match end {
-            Ok(()) => self.finish(Some(&lab), End::Returned(String::new())),
-            Err(end) => self.finish(Some(&lab), end),
-        }
+        let halted = self.load(&lab).and_then(|()| self.invoke(&lab)).err();
+        self.finish(Some(&lab), halted)
     }
 
     fn start_shim(&self) -> Result<Object<'js>, Halt> {
-        let factory: Function = self
-            .ctx
-            .eval_with_options(RUNTIME_SOURCE, eval_options(RUNTIME_FILE))
-            .catch(&self.ctx)
-            .map_err(|e| self.halt(&e))?;
+        let factory = match self.shim_from_bytecode() {
+            Some(f) => f,
+            None => self
+                .ctx
+                .eval_with_options(RUNTIME_SOURCE, eval_options(RUNTIME_FILE))
+                .catch(&self.ctx)
+                .map_err(|e| self.halt(&e))?,
+        };
         let config = self
             .ctx
             .json_parse(self.config().to_string())
@@ -244,6 +269,17 @@ impl<'js, 'r> Session<'js, 'r> {
             .call((config,))
             .catch(&self.ctx)
             .map_err(|e| self.halt(&e))
+    }
+
+    /// The shim's factory from the precompiled module (`None`: compile the source instead).
+    fn shim_from_bytecode(&self) -> Option<Function<'js>> {
+        let bytes = shim_bytecode()?;
+        // SAFETY: the bytecode was written by this same QuickJS build from the lab's own source
+        // (`shim_bytecode`), and it lives in a static for the rest of the process, as QuickJS's
+        // read-only loading (which keeps pointers into the buffer) requires.
+        let declared = unsafe { Module::load(self.ctx.clone(), bytes) }.ok()?;
+        let (module, _settled) = declared.eval().ok()?;
+        module.namespace().ok()?.get("default").ok()
     }
 
     fn config(&self) -> serde_json::Value {
@@ -469,10 +505,11 @@ impl<'js, 'r> Session<'js, 'r> {
         })
     }
 
-    /// Reads the shim's answer and logs. After an out-of-memory error the handler's frames are
-    /// gone, so a collection usually frees what it allocated and the logs can still be read.
-    fn finish(&self, lab: Option<&Object<'js>>, end: End) -> Run {
-        let engine_bytes = 0;
+    /// Reads the shim's answer (unless the run was `halted` first) and the logs. After an
+    /// out-of-memory error the handler's frames are gone, so a collection usually frees what it
+    /// allocated and the logs can still be read.
+    fn finish(&self, lab: Option<&Object<'js>>, halted: Option<End>) -> Run {
+        let engine_bytes = 0; // measured by `run` once the context is gone
         let outcome = lab.and_then(|lab| {
             self.ctx.run_gc();
             self.stop.set(None);
@@ -481,6 +518,10 @@ impl<'js, 'r> Session<'js, 'r> {
             serde_json::from_str::<Outcome>(&text).ok()
         });
         let Some(outcome) = outcome else {
+            let end = halted.unwrap_or(End::Init {
+                payload: json!({"errorType": "Lab.EngineError", "errorMessage": "the runtime shim gave no answer"}),
+                position: None,
+            });
             return Run {
                 end,
                 console: Vec::new(),
@@ -493,10 +534,7 @@ impl<'js, 'r> Session<'js, 'r> {
             .into_iter()
             .map(|(level, at, text)| (level, at as i64, text))
             .collect();
-        let end = match end {
-            End::Returned(_) => classify(outcome.result),
-            other => other,
-        };
+        let end = halted.unwrap_or_else(|| classify(outcome.result));
         Run {
             end,
             console,
@@ -665,6 +703,35 @@ mod tests {
             .iter()
             .map(|l| l.as_str().unwrap().to_string())
             .collect()
+    }
+
+    #[test]
+    fn the_shim_loads_from_bytecode() {
+        assert!(shim_bytecode().is_some_and(|b| !b.is_empty()));
+        let rt = rquickjs::Runtime::new().unwrap();
+        let ctx = Context::full(&rt).unwrap();
+        let stop = Rc::new(Cell::new(None));
+        let h = handler("exports.handler = async () => 1;");
+        let runtime = Runtime::parse("nodejs20.x");
+        let req = Request {
+            source: h.code.as_deref().unwrap(),
+            event_json: "{}",
+            runtime: &runtime,
+            request_id: "r",
+            function_name: "f",
+            function_arn: String::new(),
+            memory_mb: 128,
+            timeout_s: 3,
+            now_ms: NOW,
+            cancel: None,
+        };
+        ctx.with(|ctx| {
+            assert!(
+                Session::new(ctx, &req, &stop)
+                    .shim_from_bytecode()
+                    .is_some()
+            )
+        });
     }
 
     #[test]

@@ -50,7 +50,7 @@ fn write_value(out: &mut String, value: &Value, style: Style) {
         }
         Value::Object(map) => {
             out.push('{');
-            for (i, (k, v)) in map.iter().enumerate() {
+            for (i, (k, v)) in ordered_entries(map, style).into_iter().enumerate() {
                 if i > 0 {
                     out.push_str(item_separator(style));
                 }
@@ -61,6 +61,22 @@ fn write_value(out: &mut String, value: &Value, style: Style) {
             out.push('}');
         }
     }
+}
+
+/// A JavaScript object lists integer-like keys first, ascending, then the others in insertion
+/// order: `JSON.stringify(JSON.parse('{"b":1,"2":2,"1":3}'))` is `{"1":3,"2":2,"b":1}`.
+fn ordered_entries(map: &serde_json::Map<String, Value>, style: Style) -> Vec<(&String, &Value)> {
+    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    if style == Style::Node {
+        entries.sort_by_key(|(k, _)| array_index(k).map_or((1, 0), |i| (0, i)));
+    }
+    entries
+}
+
+/// The value of a canonical array-index key (`"0"`, `"42"`; not `"01"` or `"-1"`).
+fn array_index(key: &str) -> Option<u32> {
+    let i: u32 = key.parse().ok()?;
+    (i < u32::MAX && i.to_string() == key).then_some(i)
 }
 
 fn item_separator(style: Style) -> &'static str {
@@ -255,6 +271,18 @@ mod tests {
         assert_eq!(
             ser(r#"{"z": 1, "a": [true, null, "x"]}"#, Style::Node),
             r#"{"z":1,"a":[true,null,"x"]}"#
+        );
+    }
+
+    #[test]
+    fn node_orders_integer_keys_first() {
+        assert_eq!(
+            ser(r#"{"b": 1, "2": 2, "1": 3, "01": 4, "a": 5}"#, Style::Node),
+            r#"{"1":3,"2":2,"b":1,"01":4,"a":5}"#
+        );
+        assert_eq!(
+            ser(r#"{"b": 1, "2": 2}"#, Style::Python),
+            r#"{"b": 1, "2": 2}"#
         );
     }
 

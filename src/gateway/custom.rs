@@ -284,6 +284,9 @@ fn integration_response(run: &mut Run, scenario: &Scenario, inv: &Invocation) ->
         Stage::MethodResponse,
         format!("Method response {status_key} is declared"),
     ));
+    if let Some(insight) = status_insight(inv, status, ir) {
+        run.explain(insight);
+    }
     let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
     map_parameters(run, scenario, inv, status_key, ir, &mut headers);
     let rendered = match response_body(run, scenario, inv, status_key, ir) {
@@ -346,6 +349,41 @@ fn select<'s>(
     run.selection = Some(trace);
     let key = chosen?;
     responses.get_key_value(&key)
+}
+
+/// The lessons learners most often need at this point: a function error answering 2xx, and a
+/// returned `statusCode` that is only data.
+fn status_insight(inv: &Invocation, status: u16, ir: &IntegrationResponse) -> Option<Step> {
+    if inv.function_error.is_some() && (200..300).contains(&status) && ir.is_default() {
+        return Some(
+            Step::new(
+                Stage::Selection,
+                format!("The function failed, yet the client gets {status}: the default response answers every unmatched error"),
+            )
+            .detail("Lambda errors come back as the default response (often 200 OK) unless a selectionPattern that matches the whole errorMessage maps them.")
+            .detail("Add an integration response such as 500 with a pattern like ^Internal Error.* (or (\\n|.)+ to catch every error)."),
+        );
+    }
+    if inv.function_error.is_none() {
+        /// Only the one member: the rest of a large payload is skipped, not built.
+        #[derive(serde::Deserialize)]
+        struct Returned {
+            #[serde(rename = "statusCode")]
+            status_code: Option<serde_json::Value>,
+        }
+        let returned = serde_json::from_str::<Returned>(&inv.payload).ok();
+        if let Some(code) = returned.and_then(|r| r.status_code) {
+            return Some(
+                Step::new(
+                    Stage::Selection,
+                    format!("The returned statusCode {code} is just data here: the client gets {status}"),
+                )
+                .detail("A custom integration never reads the function's output to pick a status: only selection patterns (matched against errorMessage, \"\" on success) and overrides do.")
+                .detail("Under a proxy integration the same output sets the status (see the proxy column)."),
+            );
+        }
+    }
+    None
 }
 
 fn map_parameters(

@@ -619,3 +619,35 @@ returns = '''{"statusCode": 200, "body": {"a": 1}}'''
     );
     assert!(has_line(&r, "[lab] Malformed because body is an object"));
 }
+
+#[test]
+fn the_trace_teaches_the_two_classic_surprises() {
+    let throws = scenario(&format!(
+        "{THROWS}
+[integration.integrationResponses.\"200\"]
+"
+    ));
+    let r = evaluate(&throws).custom;
+    assert_eq!(r.response.status, 200);
+    assert!(
+        r.steps
+            .iter()
+            .any(|s| s.summary.contains("yet the client gets 200"))
+    );
+
+    let returns = scenario(
+        r#"
+title = "returned 400"
+[handler]
+runtime = "nodejs20.x"
+returns = '''{"statusCode": 400, "body": "x"}'''
+"#,
+    );
+    let r = evaluate(&returns).custom;
+    assert_eq!(r.response.status, 200);
+    assert!(
+        r.steps
+            .iter()
+            .any(|s| s.summary.contains("statusCode 400 is just data"))
+    );
+}

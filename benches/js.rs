@@ -1,6 +1,10 @@
 //! Handler code speed: QuickJS runtime start + one async handler invocation, as the live loop
 //! pays it on every edit (target ≤ 5 ms), through the whole `lambda::invoke` (event parse,
 //! runtime shim, handler, error formatting, log lines).
+//!
+//! Measured 2026-11-25 (release, shared 2-core machine, medians): fresh runtime 0.80–1.21 ms,
+//! pooled runtime 0.74–1.05 ms. Loading the shim from bytecode instead of compiling its source
+//! took the median from ~9 ms to ~1 ms.
 use apigw_lab::lambda::{InvokeContext, deterministic_id, invoke, js};
 use apigw_lab::scenario::Handler;
 

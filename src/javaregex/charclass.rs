@@ -123,6 +123,18 @@ pub(crate) fn boundary_word(unicode_classes: bool) -> &'static str {
 
 const WORD: &str = r"[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]";
 
+/// Whether Java 17's `\b` word test and the Unicode word class (fancy-regex's `\b`) disagree on
+/// `c` (never for ASCII).
+pub(crate) fn word_definitions_differ(c: char) -> bool {
+    static DIFFERENCE: std::sync::OnceLock<Set> = std::sync::OnceLock::new();
+    let set = DIFFERENCE.get_or_init(|| {
+        let mut java = unicode_known(boundary_word(false));
+        java.symmetric_difference(&word());
+        java
+    });
+    !c.is_ascii() && contains(set, c)
+}
+
 /// `\p{name}` as `Pattern` resolves it (Java 17 `Pattern.family` / `CharPredicates`).
 /// `case_insensitive` selects Java's CI variants of the case properties.
 pub(crate) fn property(name: &str, case_insensitive: bool, unicode_classes: bool) -> Option<Set> {
@@ -382,7 +394,9 @@ pub(crate) fn case_fold_unicode_range(lo: char, hi: char) -> Set {
 }
 
 pub(crate) fn contains(s: &Set, c: char) -> bool {
-    s.ranges().iter().any(|r| r.start() <= c && c <= r.end())
+    let rs = s.ranges();
+    let i = rs.partition_point(|r| r.end() < c);
+    rs.get(i).is_some_and(|r| r.start() <= c)
 }
 
 /// fancy-regex syntax for one code point.
@@ -466,6 +480,14 @@ mod tests {
         assert!(!contains(&case_fold_unicode_char('ß'), 'ẞ'));
         assert!(contains(&case_fold_unicode_char('ẞ'), 'ß'));
         assert!(contains(&case_fold_unicode_char('i'), '\u{130}'));
+    }
+
+    #[test]
+    fn word_definitions_differ_only_outside_ascii() {
+        assert!(!word_definitions_differ('a'));
+        assert!(!word_definitions_differ('é'));
+        assert!(word_definitions_differ('\u{200d}')); // ZWJ: Join_Control, not a letter
+        assert!(word_definitions_differ('\u{2160}')); // Ⅰ: Alphabetic number, not a letter
     }
 
     #[test]

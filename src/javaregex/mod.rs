@@ -112,6 +112,8 @@ pub struct JavaRegex {
     prefix: OnceLock<fancy_regex::Regex>,
     /// The search with `\G` failing (used after an empty match; see `Translation`).
     search_without_g: OnceLock<fancy_regex::Regex>,
+    /// `matches()` with fancy-regex's `\b` (see `Translation::fancy_whole_native_b`).
+    whole_native_b: OnceLock<fancy_regex::Regex>,
 }
 
 impl JavaRegex {
@@ -135,6 +137,7 @@ impl JavaRegex {
             search: OnceLock::new(),
             prefix: OnceLock::new(),
             search_without_g: OnceLock::new(),
+            whole_native_b: OnceLock::new(),
         })
     }
 
@@ -155,6 +158,12 @@ impl JavaRegex {
 
     /// `Pattern.matches(regex, text)`: the whole text must match.
     pub fn matches(&self, text: &str) -> Result<bool, MatchError> {
+        if let Some(native) = &self.translated.fancy_whole_native_b
+            && !text.chars().any(charclass::word_definitions_differ)
+        {
+            let re = self.lazy(&self.whole_native_b, |_| format!(r"\A(?:{native})\z"));
+            return re.is_match(text).map_err(runtime);
+        }
         self.whole.is_match(text).map_err(runtime)
     }
 
@@ -436,6 +445,19 @@ mod tests {
         assert!(m("abc$\n", "abc\n"));
         let re = JavaRegex::new("c$").unwrap();
         assert_eq!(re.find_at("abc\n", 0), Ok(Some(2..3)));
+    }
+
+    #[test]
+    fn word_boundaries_stay_cheap_on_long_ascii_messages() {
+        let long = format!("{} Error {}", "x".repeat(200_000), "y".repeat(200_000));
+        let re = JavaRegex::new(r".*\bError\b.*").unwrap();
+        assert_eq!(re.matches(&long), Ok(true));
+        assert!(m(r"caf\b.", "caf-"));
+        assert!(!m(r"caf\b.", "café"));
+        assert!(
+            m(r"a\b.", "a\u{2160}"),
+            "Java: Ⅰ is not a letter, so there is a boundary"
+        );
     }
 
     #[test]

@@ -35,6 +35,10 @@ pub(crate) struct Translation {
     pub fancy: String,
     /// For `matches()` when a top-level branch ends in a redundant `$` (None: same as `fancy`).
     pub fancy_whole: Option<String>,
+    /// For `matches()` of a pattern with Java's `\b`: the translation with fancy-regex's `\b`,
+    /// valid for texts without characters on which the two word definitions differ
+    /// ([`cc::word_definitions_differ`]), e.g. any ASCII text.
+    pub fancy_whole_native_b: Option<String>,
     /// For a pattern with `\G`: the translation with `\G` failing. Java's `\G` is the end of the
     /// previous match; after an empty match the next search starts one character later, where
     /// `\G` can no longer hold, while fancy-regex's `\G` would hold at the new start.
@@ -56,6 +60,14 @@ pub(crate) fn translate(pattern: &str, flags: u16) -> Result<Translation, Patter
     } else {
         None
     };
+    let fancy_whole_native_b = if parser.saw_boundary {
+        let mut again = Parser::new(pattern, flags, counter.groups);
+        again.whole_match = true;
+        again.native_boundary = true;
+        Some(again.run()?)
+    } else {
+        None
+    };
     let fancy_without_g = if parser.saw_g {
         let mut again = Parser::new(pattern, flags, counter.groups);
         again.g_fails = true;
@@ -66,6 +78,7 @@ pub(crate) fn translate(pattern: &str, flags: u16) -> Result<Translation, Patter
     Ok(Translation {
         fancy,
         fancy_whole,
+        fancy_whole_native_b,
         fancy_without_g,
         group_count: parser.groups,
         group_names: parser.names,
@@ -105,6 +118,9 @@ struct Parser<'a> {
     g_fails: bool,
     /// Translating for `matches()` (wrapped in `\A(?:…)\z`).
     whole_match: bool,
+    /// Emit fancy-regex's `\b` for Java's (non-Unicode) `\b`.
+    native_boundary: bool,
+    saw_boundary: bool,
     trailing_dollar: bool,
     depth: usize,
 }
@@ -126,6 +142,8 @@ impl<'a> Parser<'a> {
             saw_g: false,
             g_fails: false,
             whole_match: false,
+            native_boundary: false,
+            saw_boundary: false,
             trailing_dollar: false,
             depth: 0,
         }
@@ -619,8 +637,17 @@ impl<'a> Parser<'a> {
     }
 
     /// `\b` / `\B` with Java 17's notion of a word character.
-    fn boundary(&self, negated: bool) -> String {
-        let w = cc::boundary_word(self.has(UNICODE_CHARACTER_CLASS));
+    fn boundary(&mut self, negated: bool) -> String {
+        let unicode = self.has(UNICODE_CHARACTER_CLASS);
+        if !unicode {
+            self.saw_boundary = true;
+        }
+        // fancy-regex's own `\b` uses exactly Java's UNICODE_CHARACTER_CLASS word class; being
+        // no look-around, it keeps matching linear (see `Translation::fancy_whole_native_b`).
+        if unicode || self.native_boundary {
+            return if negated { r"\B" } else { r"\b" }.to_string();
+        }
+        let w = cc::boundary_word(false);
         if negated {
             format!("(?:(?<={w})(?={w})|(?<!{w})(?!{w}))")
         } else {

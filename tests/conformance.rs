@@ -63,6 +63,7 @@ fn cases() -> Vec<PathBuf> {
         );
     }
     toml_files(&manifest_dir().join("scenarios"), &mut files);
+    toml_files(&manifest_dir().join("tests/cases"), &mut files);
     files
 }
 

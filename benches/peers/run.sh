@@ -20,7 +20,7 @@ if [ ! -x "$work/venv/bin/python" ]; then python3 -m venv "$work/venv"; fi
 "$work/venv/bin/pip" install -q airspeed-ext
 mkdir -p "$work/classes"
 javac -nowarn -encoding UTF-8 -cp "$jars" -d "$work/classes" "$here/VelocityPeer.java" "$root/tests/java/VelocityOracle.java"
-(cd "$root" && cargo build -q --release --example vtl_peer)
+(cd "$root" && cargo build -q --release --no-default-features --example vtl_peer)
 
 tpl="$here/template.vtl"
 ctx="$work/context.json"

@@ -49,7 +49,13 @@ fuzz_target!(|data: &[u8]| {
     let Ok(template) = Template::parse(src) else {
         return;
     };
-    let options = RenderOptions::default();
+    // Tighter than the app's defaults so that each input stays fast under the sanitizer; the
+    // guards themselves (steps, output, depth) are what is being exercised.
+    let options = RenderOptions {
+        max_steps: 50_000,
+        max_output: 1 << 20,
+        ..RenderOptions::default()
+    };
     let _ = vtl::render_plain(&template, plain_context(), &options);
     let _ = vtl::render(&template, env(), &options);
 });

@@ -5,7 +5,7 @@ use std::fmt;
 
 use super::doc::{Doc, dotted};
 use super::error::line_column;
-use super::model::{Expect, Scenario};
+use super::model::{BodyEncoding, Expect, Scenario};
 use crate::trace::{Body, Evaluation, Mode, ModeResult};
 
 /// One `[expect.<mode>]` member that does not hold.
@@ -118,6 +118,20 @@ fn check_mode(mode: Mode, want: &Expect, got: &ModeResult, out: &mut Vec<ExpectF
     if let Some(json) = &want.body_json {
         body_json(&mut f, json, &body);
     }
+    if let Some(enc) = want.body_encoding {
+        let got_enc = encoding_of(&got.response.body);
+        if enc != got_enc {
+            f.fail(
+                &["bodyEncoding"],
+                quote(enc.name()),
+                format!(
+                    "{} ({} bytes)",
+                    quote(got_enc.name()),
+                    got.response.body.len()
+                ),
+            );
+        }
+    }
     for (i, needle) in want.body_contains.iter().enumerate() {
         if !body.contains(needle.as_str()) {
             let member = format!("bodyContains[{i}]");
@@ -206,6 +220,14 @@ fn body_text(body: &Body) -> String {
             use base64::Engine as _;
             base64::engine::general_purpose::STANDARD.encode(bytes)
         }
+    }
+}
+
+fn encoding_of(body: &Body) -> BodyEncoding {
+    if body.is_binary() {
+        BodyEncoding::Base64
+    } else {
+        BodyEncoding::Text
     }
 }
 
@@ -389,6 +411,27 @@ statusCode = 502
                 .got
                 .starts_with("a body that is not JSON")
         );
+    }
+
+    #[test]
+    fn body_encoding_tells_bytes_from_text_with_the_same_base64() {
+        let s = parse(
+            "title='t'\n[handler]\nreturns='1'\n[expect.custom]\nbodyEncoding = \"base64\"\nbody = \"AQI=\"\n",
+            "s",
+        )
+        .unwrap();
+        let mut bytes = result(Mode::Custom, 200, "", None);
+        bytes.response.body = Body::Binary(vec![1, 2]);
+        assert_eq!(check(&s, &evaluation(bytes)), []);
+        let text = result(Mode::Custom, 200, "AQI=", None);
+        let f = check(&s, &evaluation(text));
+        assert_eq!(
+            f.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            [r#"expect.custom.bodyEncoding: want "base64", got "text" (4 bytes)"#]
+        );
+        let wrong =
+            "title='t'\n[handler]\nreturns='1'\n[expect.custom]\nbodyEncoding = \"binary\"\n";
+        assert!(parse(wrong, "s").is_err());
     }
 
     #[test]

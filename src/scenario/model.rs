@@ -286,6 +286,9 @@ pub struct Expect {
     /// Body equal as JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_json: Option<String>,
+    /// Whether the client gets bytes (`base64`, as the CLI JSON's `"bodyEncoding"`) or text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_encoding: Option<BodyEncoding>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub body_contains: Vec<String>,
     /// Present with these values (names case-insensitive).
@@ -299,6 +302,25 @@ pub struct Expect {
     pub selection_input: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub log_contains: Vec<String>,
+}
+
+/// How a response body reaches the client, named as the CLI JSON's `"bodyEncoding"` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyEncoding {
+    /// Binary: the bytes are decoded (the JSON carries them as base64).
+    Base64,
+    /// Text, as is.
+    Text,
+}
+
+impl BodyEncoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            BodyEncoding::Base64 => "base64",
+            BodyEncoding::Text => "text",
+        }
+    }
 }
 
 /// Makes the scenario a lesson: solved when every `[expect.*]` holds.

@@ -113,6 +113,10 @@ fn expect() -> BoxedStrategy<Expect> {
         option::of(any::<u16>()),
         option::of(text()),
         option::of(text()),
+        option::of(prop_oneof![
+            Just(BodyEncoding::Base64),
+            Just(BodyEncoding::Text)
+        ]),
         vec(text(), 0..3),
         map(text()),
         option::of(text()),
@@ -124,6 +128,7 @@ fn expect() -> BoxedStrategy<Expect> {
                 status_code,
                 body,
                 body_json,
+                body_encoding,
                 body_contains,
                 headers,
                 selected,
@@ -133,6 +138,7 @@ fn expect() -> BoxedStrategy<Expect> {
                 status_code,
                 body,
                 body_json,
+                body_encoding,
                 body_contains,
                 headers,
                 selected,

@@ -191,6 +191,9 @@ fn expect(w: &mut Writer, mode: &str, e: &Expect) {
     if let Some(json) = &e.body_json {
         w.field("bodyJson", &raw(json));
     }
+    if let Some(enc) = e.body_encoding {
+        w.field("bodyEncoding", &text(enc.name()));
+    }
     w.list("bodyContains", &e.body_contains, raw);
     w.map("headers", &e.headers, text);
     if let Some(sel) = &e.selected {

@@ -12,9 +12,10 @@ mod charclass;
 mod parse;
 mod replace;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Serialize;
 
@@ -139,6 +140,25 @@ impl JavaRegex {
             search_without_g: OnceLock::new(),
             whole_native_b: OnceLock::new(),
         })
+    }
+
+    /// [`JavaRegex::with_flags`] through a process-wide cache: the lab evaluates the same
+    /// patterns on every keystroke, and explanations compile flag variants of each.
+    pub fn cached(pattern: &str, flags: Flags) -> Result<Arc<JavaRegex>, PatternError> {
+        type Cache = HashMap<(String, u16), Result<Arc<JavaRegex>, PatternError>>;
+        static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        let key = (pattern.to_string(), flags.0);
+        if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return hit.clone();
+        }
+        let built = JavaRegex::with_flags(pattern, flags).map(Arc::new);
+        let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= 512 {
+            map.clear();
+        }
+        map.insert(key, built.clone());
+        built
     }
 
     /// The Java pattern as written.

@@ -19,7 +19,7 @@ pub struct Explanation {
 
 /// Whether `pattern` matches `text` under API Gateway's rule (Java, whole string), and why.
 pub fn explain(pattern: &str, text: &str) -> Explanation {
-    let outcome = match JavaRegex::new(pattern) {
+    let outcome = match JavaRegex::cached(pattern, Flags::default()) {
         Ok(re) => outcome(&re, text),
         Err(e) => Outcome::Invalid {
             error: e.to_string(),
@@ -104,7 +104,7 @@ fn dot_stopped(re: &JavaRegex, text: &str, at: usize, term: char) -> String {
 }
 
 fn variant_matches(re: &JavaRegex, flags: Flags, text: &str) -> bool {
-    JavaRegex::with_flags(re.as_str(), flags)
+    JavaRegex::cached(re.as_str(), flags)
         .ok()
         .is_some_and(|v| v.matches(text) == Ok(true))
 }
@@ -116,7 +116,7 @@ pub(crate) fn depends_on_java_line_terminators(re: &JavaRegex, text: &str) -> bo
         return false;
     }
     let java = re.matches(text);
-    let unix = JavaRegex::with_flags(re.as_str(), Flags::UNIX_LINES).map(|u| u.matches(text));
+    let unix = JavaRegex::cached(re.as_str(), Flags::UNIX_LINES).map(|u| u.matches(text));
     matches!(unix, Ok(u) if u != java)
 }
 

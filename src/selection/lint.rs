@@ -39,7 +39,7 @@ pub enum LintKind {
 /// Every pitfall `pattern` shows, judged against `samples` (messages the handler produces; may
 /// be empty).
 pub fn lint(pattern: &str, samples: &[&str]) -> Vec<Lint> {
-    let Ok(re) = JavaRegex::new(pattern) else {
+    let Ok(re) = JavaRegex::cached(pattern, Flags::default()) else {
         return Vec::new();
     };
     let mut out = structural(&re);
@@ -50,7 +50,7 @@ pub fn lint(pattern: &str, samples: &[&str]) -> Vec<Lint> {
 
 /// [`lint`] for every pattern of an API, plus overlaps between patterns on each sample.
 pub fn lint_responses(responses: &Map<IntegrationResponse>, samples: &[&str]) -> Vec<Lint> {
-    let mut patterns: Vec<(&String, JavaRegex)> = Vec::new();
+    let mut patterns: Vec<(&String, std::sync::Arc<JavaRegex>)> = Vec::new();
     let mut out = Vec::new();
     for (status, r) in responses.iter().filter(|(_, r)| !r.is_default()) {
         let pattern = r.selection_pattern.as_deref().unwrap_or_default();
@@ -59,7 +59,7 @@ pub fn lint_responses(responses: &Map<IntegrationResponse>, samples: &[&str]) ->
                 .into_iter()
                 .map(|l| with_status(l, status)),
         );
-        if let Ok(re) = JavaRegex::new(pattern) {
+        if let Ok(re) = JavaRegex::cached(pattern, Flags::default()) {
             patterns.push((status, re));
         }
     }
@@ -90,7 +90,7 @@ pub(crate) fn lint_for_selection(trials: &[Trial], text: &str) -> Vec<Lint> {
         let Some(pattern) = t.pattern.as_deref().filter(|p| !p.is_empty()) else {
             continue;
         };
-        let Ok(re) = JavaRegex::new(pattern) else {
+        let Ok(re) = JavaRegex::cached(pattern, Flags::default()) else {
             continue;
         };
         let mut found = structural(&re);
@@ -245,7 +245,7 @@ fn class_lint(p: &str, word: &str) -> Lint {
 /// `.` that fails on a sample only because of a line break.
 fn dot_vs_line_break(re: &JavaRegex, samples: &[&str]) -> Option<Lint> {
     let p = re.as_str();
-    let dotall = JavaRegex::with_flags(p, Flags::DOTALL).ok()?;
+    let dotall = JavaRegex::cached(p, Flags::DOTALL).ok()?;
     let sample = samples.iter().find(|s| {
         first_terminator(s).is_some() && re.matches(s) == Ok(false) && dotall.matches(s) == Ok(true)
     })?;

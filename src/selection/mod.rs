@@ -8,7 +8,7 @@ mod lint;
 
 use serde::Serialize;
 
-use crate::javaregex::{JavaRegex, MatchError};
+use crate::javaregex::{Flags, JavaRegex, MatchError};
 use crate::scenario::{IntegrationResponse, Map};
 use crate::trace::Unconfirmed;
 
@@ -277,7 +277,7 @@ pub fn select(responses: &Map<IntegrationResponse>, input: Option<&str>) -> Sele
 
 fn try_pattern(pattern: &str, input: Option<&str>, unconfirmed: &mut Vec<Unconfirmed>) -> Outcome {
     let text = input.unwrap_or("");
-    let re = match JavaRegex::new(pattern) {
+    let re = match JavaRegex::cached(pattern, Flags::default()) {
         Ok(re) => re,
         Err(e) => {
             push_unique(unconfirmed, UNCONFIRMED_INVALID_PATTERN);

@@ -160,6 +160,48 @@ fn run_mode_shows_one_mode() {
     assert!(!stdout(&o).contains("HTTP 400"), "{}", stdout(&o));
 }
 
+/// Semantics §4.2: AWS refuses a mapping to a header the method response does not declare
+/// (formerly `tests/cases-failing/params-4.2-undeclared-header-rejected.toml`).
+#[test]
+fn mapping_an_undeclared_header_is_a_load_error_at_the_mapping_key() {
+    let dir = scratch("undeclared-header");
+    let bad = write(
+        &dir,
+        "undeclared.toml",
+        r#"title = "Mapping a header the method response does not declare is rejected"
+
+[handler]
+runtime = "nodejs20.x"
+returns = '{}'
+
+[integration.integrationResponses."200"]
+responseParameters = { "method.response.header.X-A" = "'v'" }
+
+[methodResponses."200"]
+"#,
+    );
+    let o = apigw(&["run", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "undeclared.toml:8:24: integration.integrationResponses.\"200\".responseParameters.\
+             \"method.response.header.X-A\": AWS rejects this mapping: \"Invalid mapping expression \
+             parameter specified: method.response.header.X-A\""
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("declare it under [methodResponses.\"200\"] responseParameters"),
+        "{err}"
+    );
+    assert!(
+        err.contains("\n  |                        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"),
+        "{err}"
+    );
+    assert!(stdout(&o).is_empty());
+}
+
 #[test]
 fn run_reports_invalid_files_with_position_and_caret() {
     let dir = scratch("invalid");

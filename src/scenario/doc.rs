@@ -55,6 +55,17 @@ impl<'a> Doc<'a> {
         best
     }
 
+    /// Where the key of the field at `path` is written (for errors about the key, such as a
+    /// mapping target, rather than its value).
+    pub(crate) fn key_span(&self, path: &[&str]) -> Option<Range<usize>> {
+        let (last, parents) = path.split_last()?;
+        let mut table = self.root.get_ref();
+        for key in parents {
+            table = table.get(*key)?.get_ref().as_table()?;
+        }
+        table.get_key_value(*last).map(|(k, _)| k.span())
+    }
+
     /// The span of item `index` of the array at `path`.
     pub(crate) fn array_item(&self, path: &[&str], index: usize) -> Option<Range<usize>> {
         let (last, parents) = path.split_last()?;

@@ -209,7 +209,8 @@ fn locate(doc: &Doc<'_>, text: &str, file: &str, issue: Issue) -> LoadError {
         .index
         .and_then(|i| doc.offset_in_string(&path, i))
         .map(|at| at..at + 1);
-    let span = inner.or_else(|| doc.locate(&path));
+    let key = issue.at_key.then(|| doc.key_span(&path)).flatten();
+    let span = inner.or(key).or_else(|| doc.locate(&path));
     LoadError::at(file, text, span, dotted(&path), issue.message)
 }
 

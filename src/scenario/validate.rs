@@ -31,6 +31,8 @@ pub(crate) struct Issue {
     pub message: String,
     /// Byte index inside the string value where the problem is (a regex or template error).
     pub index: Option<usize>,
+    /// The problem is the key (a mapping target), not the value: point there.
+    pub at_key: bool,
 }
 
 #[derive(Default)]
@@ -46,7 +48,15 @@ impl Issues {
             path: path.iter().map(|s| s.to_string()).collect(),
             message: message.into(),
             index,
+            at_key: false,
         });
+    }
+
+    fn add_at_key(&mut self, path: &[&str], message: impl Into<String>) {
+        self.add(path, message);
+        if let Some(last) = self.0.last_mut() {
+            last.at_key = true;
+        }
     }
 }
 
@@ -205,6 +215,36 @@ fn integration(s: &Scenario, out: &mut Issues) {
         let base = ["integration", "integrationResponses", status.as_str()];
         status_key(&base, status, out);
         integration_response(&base, ir, out);
+        if let Some(mr) = s.method_responses.as_ref().and_then(|m| m.get(status)) {
+            undeclared_headers(&base, ir, mr, out);
+        }
+    }
+}
+
+/// AWS refuses, when the integration response is written, a mapping to a header the method
+/// response does not declare (semantics §4.2). Without `[methodResponses]` everything counts as
+/// declared; a status missing from it fails at run time instead (as on AWS), so only a declared
+/// status is checked here.
+fn undeclared_headers(
+    base: &[&str; 3],
+    ir: &IntegrationResponse,
+    mr: &MethodResponse,
+    out: &mut Issues,
+) {
+    let status = base[2];
+    for (target, _) in &ir.response_parameters {
+        if mapping_target(target).is_err() || mr.response_parameters.contains_key(target) {
+            continue;
+        }
+        out.add_at_key(
+            &[base[0], base[1], status, "responseParameters", target],
+            format!(
+                "AWS rejects this mapping: \"Invalid mapping expression parameter specified: \
+                 {target}\" (the method response {status} does not declare the header); \
+                 declare it under [methodResponses.\"{status}\"] \
+                 responseParameters = {{ \"{target}\" = false }}"
+            ),
+        );
     }
 }
 
@@ -530,6 +570,35 @@ mod tests {
             v[0].starts_with("integration.integrationResponses.2xx: `2xx` is not a status code")
         );
         assert!(v[1].starts_with("methodResponses.600:"));
+    }
+
+    #[test]
+    fn mapping_an_undeclared_header_is_rejected_only_with_method_responses() {
+        let base = "title = 't'\n[handler]\nreturns = '1'\n\
+                    [integration.integrationResponses.\"200\"]\n\
+                    responseParameters = { \"method.response.header.X-A\" = \"'v'\" }\n";
+        assert_eq!(issues(base), Vec::<String>::new());
+        let v = issues(&format!("{base}[methodResponses.\"200\"]\n"));
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert!(
+            v[0].starts_with(
+                "integration.integrationResponses.200.responseParameters.method.response.header.X-A: \
+                 AWS rejects this mapping: \"Invalid mapping expression parameter specified: \
+                 method.response.header.X-A\""
+            ),
+            "{v:?}"
+        );
+        assert!(v[0].contains("[methodResponses.\"200\"]"), "{v:?}");
+        let declared = format!(
+            "{base}[methodResponses.\"200\"]\n\
+             responseParameters = {{ \"method.response.header.X-A\" = false }}\n"
+        );
+        assert_eq!(issues(&declared), Vec::<String>::new());
+        // A status the method responses lack fails at run time, not here.
+        assert_eq!(
+            issues(&format!("{base}[methodResponses.\"500\"]\n")),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

@@ -147,6 +147,11 @@ impl AwsData {
     pub fn input_call(&self, name: &str, args: &[Value]) -> Call {
         match (name, args) {
             ("getBody", []) => Call::Returned(Value::str(&self.body)),
+            // `$` is the whole document: no need to copy it through JSONPath.
+            ("path", [Value::Str(p)]) if &**p == "$" => match self.json() {
+                Ok(doc) => Call::Returned(from_json(doc, true)),
+                Err(e) => Call::Threw(e),
+            },
             ("path", [Value::Str(p)]) => match self.read(p) {
                 Ok(Some(v)) => Call::Returned(from_json(&v, true)),
                 Ok(None) => Call::Returned(Value::Null),

@@ -667,7 +667,7 @@ impl<'a> Evaluator<'a> {
             if item.is_null() {
                 self.vars.remove(var);
             } else {
-                self.vars.insert(var.to_string(), item);
+                set_var(&mut self.vars, var, item);
             }
             let info = Value::Loop(Rc::new(LoopInfo {
                 id,
@@ -675,11 +675,9 @@ impl<'a> Evaluator<'a> {
                 has_next,
                 parent: parent.clone(),
             }));
-            self.vars
-                .insert("velocityCount".into(), Value::Int(i as i32 + 1));
-            self.vars
-                .insert("velocityHasNext".into(), Value::Bool(has_next));
-            self.vars.insert("foreach".into(), info.clone());
+            set_var(&mut self.vars, "velocityCount", Value::Int(i as i32 + 1));
+            set_var(&mut self.vars, "velocityHasNext", Value::Bool(has_next));
+            set_var(&mut self.vars, "foreach", info.clone());
             self.loops.push(info);
             let f = self.block(body, out);
             self.loops.pop();
@@ -1019,6 +1017,16 @@ impl<'a> Evaluator<'a> {
                 Ok(Value::Null)
             }
             Err(msg) => Err(self.err(pos, msg)),
+        }
+    }
+}
+
+/// Assign without allocating the key when the variable exists (loop variables, every iteration).
+fn set_var(vars: &mut HashMap<String, Value>, name: &str, v: Value) {
+    match vars.get_mut(name) {
+        Some(slot) => *slot = v,
+        None => {
+            vars.insert(name.to_string(), v);
         }
     }
 }

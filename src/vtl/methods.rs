@@ -90,23 +90,37 @@ fn common(obj: &Value, name: &str, args: &[Value]) -> Call {
 
 /// `$obj.name`: getter `getName()`/`getname()`, then `Map.get("name")`, then `isName()`.
 pub fn property(obj: &Value, name: &str) -> Option<Value> {
-    let cap = capitalize(name);
-    if let Returned(v) = call(obj, &format!("get{cap}"), &[]) {
-        return Some(v);
-    }
+    // Maps are the hot path (every `$item.field`): their only no-argument getter is getClass().
     if let Value::Map(m) = obj {
+        if name == "class" || name == "Class" {
+            return Some(Value::Class(obj.java_class()));
+        }
         return Some(
             m.borrow()
                 .entries
-                .get(&Key::str(name))
+                .get(&StrKey(name))
                 .cloned()
                 .unwrap_or(Value::Null),
         );
+    }
+    let cap = capitalize(name);
+    if let Returned(v) = call(obj, &format!("get{cap}"), &[]) {
+        return Some(v);
     }
     if let Returned(v) = call(obj, &format!("is{cap}"), &[]) {
         return Some(v);
     }
     None
+}
+
+/// Looks a `String` key up without allocating a `Key`.
+#[derive(Hash)]
+struct StrKey<'a>(&'a str);
+
+impl indexmap::Equivalent<Key> for StrKey<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        matches!(&key.0, Value::Str(s) if &**s == self.0)
+    }
 }
 
 fn capitalize(name: &str) -> String {
@@ -927,6 +941,15 @@ pub fn compare_numbers(a: super::value::Num, b: super::value::Num) -> Ordering {
 
 /// Java `equals`: same class (lists with lists, maps with maps) compared by content.
 pub fn java_equals(a: &Value, b: &Value) -> bool {
+    equals_at(a, b, 0)
+}
+
+/// Self-containing lists and maps would recurse without end (Java overflows its stack): stop at
+/// a depth no JSON payload reaches.
+fn equals_at(a: &Value, b: &Value, depth: usize) -> bool {
+    if depth > 200 {
+        return false;
+    }
     match (a, b) {
         (Value::Null, Value::Null) => true,
         (Value::Str(x), Value::Str(y)) => x == y,
@@ -947,14 +970,17 @@ pub fn java_equals(a: &Value, b: &Value) -> bool {
             };
             let (x, y) = (x.borrow(), y.borrow());
             x.items.len() == y.items.len()
-                && x.items.iter().zip(&y.items).all(|(p, q)| java_equals(p, q))
+                && x.items
+                    .iter()
+                    .zip(&y.items)
+                    .all(|(p, q)| equals_at(p, q, depth + 1))
         }
         (Value::Map(x), Value::Map(y)) => {
             let (x, y) = (x.borrow(), y.borrow());
             x.entries.len() == y.entries.len()
                 && x.entries
                     .iter()
-                    .all(|(k, v)| y.entries.get(k).is_some_and(|w| java_equals(v, w)))
+                    .all(|(k, v)| y.entries.get(k).is_some_and(|w| equals_at(v, w, depth + 1)))
         }
         (Value::Entry(x), Value::Entry(y)) => {
             x.key == y.key && java_equals(&x.value.borrow(), &y.value.borrow())
@@ -968,6 +994,13 @@ pub fn java_equals(a: &Value, b: &Value) -> bool {
 
 /// Java `hashCode` for strings, numbers and booleans (others: a stable stand-in).
 fn java_hash(v: &Value) -> i32 {
+    hash_at(v, 0)
+}
+
+fn hash_at(v: &Value, depth: usize) -> i32 {
+    if depth > 200 {
+        return 0;
+    }
     match v {
         Value::Str(s) => s
             .encode_utf16()
@@ -985,13 +1018,11 @@ fn java_hash(v: &Value) -> i32 {
             let bits = d.to_bits();
             (bits ^ (bits >> 32)) as i32
         }
-        Value::List(l) => l
-            .borrow()
-            .items
-            .iter()
-            .fold(1i32, |h, x| h.wrapping_mul(31).wrapping_add(java_hash(x))),
+        Value::List(l) => l.borrow().items.iter().fold(1i32, |h, x| {
+            h.wrapping_mul(31).wrapping_add(hash_at(x, depth + 1))
+        }),
         Value::Map(m) => m.borrow().entries.iter().fold(0i32, |h, (k, x)| {
-            h.wrapping_add(java_hash(&k.0) ^ java_hash(x))
+            h.wrapping_add(hash_at(&k.0, depth + 1) ^ hash_at(x, depth + 1))
         }),
         Value::Entry(e) => java_hash(&e.key.0) ^ java_hash(&e.value.borrow()),
         Value::Null => 0,

@@ -95,9 +95,13 @@ impl Eq for Key {}
 
 impl Hash for Key {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.type_rank().hash(state);
         match &self.0 {
-            Value::Str(s) => s.hash(state),
+            // Hashes as the `&str` alone, so that lookups can use a borrowed `&str`.
+            Value::Str(s) => return s.hash(state),
+            other => other.type_rank().hash(state),
+        }
+        match &self.0 {
+            Value::Str(_) => {}
             Value::Int(i) => i.hash(state),
             Value::Long(i) => i.hash(state),
             Value::BigInt(i) => i.hash(state),
@@ -475,20 +479,48 @@ pub fn java_double(d: f64) -> String {
 /// JSON → Java values. `json_lists` makes arrays print as JSON (json-smart, what API Gateway's
 /// `$input.path` returns); otherwise arrays are `ArrayList`s (plain Velocity).
 pub fn from_json(v: &serde_json::Value, json_lists: bool) -> Value {
-    match v {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => number_from_json(n),
-        serde_json::Value::String(s) => Value::str(s),
-        serde_json::Value::Array(a) => Value::new_list(
-            a.iter().map(|x| from_json(x, json_lists)).collect(),
-            json_lists,
-        ),
-        serde_json::Value::Object(o) => Value::new_map(
-            o.iter()
-                .map(|(k, x)| (Key::str(k), from_json(x, json_lists)))
-                .collect(),
-        ),
+    Converter {
+        json_lists,
+        keys: std::collections::HashMap::new(),
+    }
+    .convert(v, 0)
+}
+
+/// JSON → Java values, sharing the text of repeated keys (a list of records repeats them all).
+struct Converter<'j> {
+    json_lists: bool,
+    keys: std::collections::HashMap<&'j str, std::sync::Arc<str>>,
+}
+
+impl<'j> Converter<'j> {
+    fn convert(&mut self, v: &'j serde_json::Value) -> Value {
+        match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => number_from_json(n),
+            serde_json::Value::String(s) => Value::str(s),
+            serde_json::Value::Array(a) => {
+                let items = a.iter().map(|x| self.convert(x)).collect();
+                Value::new_list(items, self.json_lists)
+            }
+            serde_json::Value::Object(o) => {
+                let mut entries = IndexMap::with_capacity(o.len());
+                for (k, x) in o {
+                    let key = match self.keys.get(k.as_str()) {
+                        Some(k) => k.clone(),
+                        None => {
+                            let shared: std::sync::Arc<str> = k.as_str().into();
+                            if self.keys.len() < 4096 {
+                                self.keys.insert(k, shared.clone());
+                            }
+                            shared
+                        }
+                    };
+                    entries.insert(Key(Value::Str(key)), self.convert(x));
+                }
+                Value::new_map(entries)
+            }
+        }
     }
 }
 

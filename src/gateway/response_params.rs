@@ -199,7 +199,16 @@ fn body_path(path: &str, sources: &Sources, body: &mut LazyBody) -> Resolved {
         Ok(p) => p,
         Err(e) => return (None, format!("{expr} is not a valid JSONPath: {e}"), None),
     };
-    let label = (!parsed.is_definite()).then_some(unconfirmed::C11_JSONPATH);
+    // Any feature beyond `$`, `.key`, `['key']` and `[n]` is undocumented for API Gateway, even
+    // in a definite path (a negative index, a function call).
+    let features = parsed.undocumented_features();
+    let label =
+        (!features.is_empty() || !parsed.is_definite()).then_some(unconfirmed::C11_JSONPATH);
+    let uses = if features.is_empty() {
+        String::new()
+    } else {
+        format!(" (undocumented JSONPath: {})", features.join(", "))
+    };
     body.load(sources);
     let Some(value) = body.value() else {
         return (
@@ -209,14 +218,14 @@ fn body_path(path: &str, sources: &Sources, body: &mut LazyBody) -> Resolved {
         );
     };
     let how = if body.deserialized && path.starts_with("errorMessage") {
-        format!("{expr} read after the JSON-string errorMessage was deserialized")
+        format!("{expr} read after the JSON-string errorMessage was deserialized{uses}")
     } else {
-        format!("{expr} read from the payload")
+        format!("{expr} read from the payload{uses}")
     };
     match parsed.read(value) {
-        Ok(Some(Value::Null)) | Ok(None) => (None, format!("{expr} finds nothing"), label),
+        Ok(Some(Value::Null)) | Ok(None) => (None, format!("{expr} finds nothing{uses}"), label),
         Ok(Some(v)) => (Some(text(&v)), how, label),
-        Err(e) => (None, format!("{expr} fails: {e}"), label),
+        Err(e) => (None, format!("{expr} fails: {e}{uses}"), label),
     }
 }
 
@@ -402,5 +411,30 @@ mod tests {
         );
         assert_eq!(got[0].value.as_deref(), Some("[1,2]"));
         assert_eq!(got[0].unconfirmed, Some(unconfirmed::C11_JSONPATH));
+    }
+
+    #[test]
+    fn definite_paths_with_undocumented_features_are_labelled_too() {
+        let vars = Map::new();
+        let ctx = Value::Null;
+        let s = sources(
+            r#"{"items": [{"id": 1}, {"id": 2}]}"#,
+            false,
+            &[],
+            &vars,
+            &ctx,
+        );
+        let map = |src: &str| apply(&params(&[("method.response.header.x", src)]), &s);
+        let last = map("integration.response.body.items[-1].id");
+        assert_eq!(last[0].value.as_deref(), Some("2"));
+        assert_eq!(last[0].unconfirmed, Some(unconfirmed::C11_JSONPATH));
+        assert!(
+            last[0].explanation.contains("negative index"),
+            "{}",
+            last[0].explanation
+        );
+        let plain = map("integration.response.body.items[0].id");
+        assert_eq!(plain[0].value.as_deref(), Some("1"));
+        assert_eq!(plain[0].unconfirmed, None);
     }
 }

@@ -483,7 +483,7 @@ pub fn from_json(v: &serde_json::Value, json_lists: bool) -> Value {
         json_lists,
         keys: std::collections::HashMap::new(),
     }
-    .convert(v, 0)
+    .convert(v)
 }
 
 /// JSON → Java values, sharing the text of repeated keys (a list of records repeats them all).

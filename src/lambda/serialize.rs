@@ -223,38 +223,68 @@ fn go_float(digits: &str, exp: i32) -> String {
     }
 }
 
+/// Copies runs of characters that need no escape as slices: a 6 MB body is one `push_str`.
 fn write_string(out: &mut String, s: &str, style: Style) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => push_unicode_escape(out, c as u32, style == Style::Java),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' if style == Style::Go => {
-                push_unicode_escape(out, c as u32, false)
-            }
-            c if style == Style::Python && !(' '..='~').contains(&c) => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    push_unicode_escape(out, u32::from(*unit), false);
-                }
-            }
-            c => out.push(c),
+    let bytes = s.as_bytes();
+    let (mut plain_from, mut i) = (0, 0);
+    while i < bytes.len() {
+        if !may_escape(bytes[i], style) {
+            i += 1;
+            continue;
         }
+        // Every byte `may_escape` flags is ASCII or a UTF-8 lead byte, so `i` is a char boundary.
+        let c = s[i..].chars().next().unwrap_or_default();
+        out.push_str(&s[plain_from..i]);
+        write_char(out, c, style);
+        i += c.len_utf8();
+        plain_from = i;
     }
+    out.push_str(&s[plain_from..]);
     out.push('"');
 }
 
+/// Whether the character starting with byte `b` may need an escape in `style` (a superset:
+/// Go's U+2028/U+2029 share their lead byte with other characters that `write_char` copies).
+fn may_escape(b: u8, style: Style) -> bool {
+    matches!(b, b'"' | b'\\' | 0..=0x1f)
+        || (style == Style::Go && matches!(b, b'<' | b'>' | b'&' | 0xe2))
+        || (style == Style::Python && b >= 0x7f)
+}
+
+fn write_char(out: &mut String, c: char, style: Style) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        c if (c as u32) < 0x20 => push_unicode_escape(out, c as u32, style == Style::Java),
+        '<' | '>' | '&' | '\u{2028}' | '\u{2029}' if style == Style::Go => {
+            push_unicode_escape(out, c as u32, false)
+        }
+        c if style == Style::Python && !(' '..='~').contains(&c) => {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                push_unicode_escape(out, u32::from(*unit), false);
+            }
+        }
+        c => out.push(c),
+    }
+}
+
 fn push_unicode_escape(out: &mut String, unit: u32, upper: bool) {
-    if upper {
-        out.push_str(&format!("\\u{unit:04X}"));
+    let digits: &[u8; 16] = if upper {
+        b"0123456789ABCDEF"
     } else {
-        out.push_str(&format!("\\u{unit:04x}"));
+        b"0123456789abcdef"
+    };
+    out.push_str("\\u");
+    for shift in [12, 8, 4, 0] {
+        out.push(char::from(digits[((unit >> shift) & 0xf) as usize]));
     }
 }
 
@@ -342,6 +372,45 @@ mod tests {
         assert_eq!(ser("1e15", Style::DotNet), "1E+15");
         assert_eq!(ser("1.0", Style::DotNet), "1");
         assert_eq!(ser("42", Style::Java), "42");
+    }
+
+    /// The char-by-char writer `write_string` replaced: the fast path must produce its bytes.
+    fn reference_string(s: &str, style: Style) -> String {
+        let mut out = String::from('"');
+        for c in s.chars() {
+            write_char(&mut out, c, style);
+        }
+        out.push('"');
+        out
+    }
+
+    const STYLES: [Style; 6] = [
+        Style::Node,
+        Style::Python,
+        Style::Java,
+        Style::Go,
+        Style::Ruby,
+        Style::DotNet,
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn fast_string_writer_matches_char_by_char(
+            s in "(\\PC|[\\x00-\\x1f\"\\\\<>&\u{7f}\u{2028}\u{2029}\u{2027}\u{20ac}\u{1F600}é])*"
+        ) {
+            for style in STYLES {
+                let mut fast = String::new();
+                write_string(&mut fast, &s, style);
+                proptest::prop_assert_eq!(fast, reference_string(&s, style), "{:?}", style);
+            }
+        }
+    }
+
+    #[test]
+    fn go_copies_other_characters_sharing_the_line_separator_lead_byte() {
+        assert_eq!(ser(r#""\u2027\u2028€""#, Style::Go), "\"\u{2027}\\u2028€\"");
+        assert_eq!(ser(r#""\u2029""#, Style::Node), "\"\u{2029}\"");
+        assert_eq!(ser(r#""\u001b""#, Style::Java), "\"\\u001B\"");
     }
 
     #[test]

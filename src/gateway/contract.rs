@@ -42,7 +42,7 @@ fn mode_json(r: &ModeResult) -> Value {
             "lambda".into(),
             json!({
                 "requestId": inv.request_id,
-                "payload": inv.payload,
+                "payload": &*inv.payload,
                 "functionError": inv.function_error,
                 "durationMs": inv.duration_ms,
                 "outcome": inv.outcome,

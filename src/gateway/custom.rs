@@ -462,7 +462,7 @@ fn response_body(
                 "The body is Lambda's payload: {}",
                 preview(&inv.payload)
             )));
-            Ok((inv.payload.clone(), None))
+            Ok((inv.payload.to_string(), None))
         }
         ResponseChoice::Template { key, source } => {
             run.explain(step);

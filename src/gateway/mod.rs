@@ -32,12 +32,12 @@ pub fn evaluate(scenario: &Scenario) -> Evaluation {
         IntegrationType::Aws => Mode::Custom,
         IntegrationType::AwsProxy => Mode::Proxy,
     };
-    Evaluation {
+    crate::lambda::share_returns(|| Evaluation {
         focus,
         custom: evaluate_mode(scenario, Mode::Custom),
         proxy: evaluate_mode(scenario, Mode::Proxy),
         http: evaluate_mode(scenario, Mode::Http),
-    }
+    })
 }
 
 /// Evaluates a scenario under one integration mode only (what the lab re-runs when a learner edits

@@ -651,3 +651,23 @@ returns = '''{"statusCode": 400, "body": "x"}'''
             .any(|s| s.summary.contains("statusCode 400 is just data"))
     );
 }
+
+#[test]
+fn one_evaluation_serializes_a_returns_payload_once() {
+    let s = scenario(
+        r#"
+title = "returns"
+[handler]
+runtime = "python3.12"
+returns = '{"statusCode": 201, "body": "hi"}'
+"#,
+    );
+    let e = evaluate(&s);
+    let payload = |r: &ModeResult| r.invocation.as_ref().map(|i| i.payload.clone()).unwrap();
+    let (custom, http) = (payload(&e.custom), payload(&e.http));
+    assert!(std::sync::Arc::ptr_eq(&custom, &http));
+    assert_eq!(&*custom, r#"{"statusCode": 201, "body": "hi"}"#);
+    let again = evaluate(&s);
+    assert!(!std::sync::Arc::ptr_eq(&custom, &payload(&again.proxy)));
+    assert_eq!(contract_json(&again), contract_json(&e));
+}

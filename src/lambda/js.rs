@@ -741,7 +741,7 @@ mod tests {
         );
         assert_eq!(inv.outcome, OutcomeKind::Returned, "{}", inv.payload);
         assert_eq!(
-            inv.payload,
+            inv.payload.as_ref(),
             r#"{"statusCode":400,"body":"\"Hello from Lambda!\""}"#
         );
         assert_eq!(inv.function_error, None);
@@ -785,7 +785,7 @@ mod tests {
     fn conformance_29_thrown_string() {
         let inv = run("exports.handler = async () => {\n    throw \"oops\";\n};\n");
         assert_eq!(
-            inv.payload,
+            inv.payload.as_ref(),
             r#"{"errorType":"string","errorMessage":"oops","trace":[]}"#
         );
     }
@@ -800,17 +800,17 @@ mod tests {
     fn thrown_kinds_follow_the_runtime_rule() {
         let number = run("exports.handler = async () => { throw 42; };");
         assert_eq!(
-            number.payload,
+            number.payload.as_ref(),
             r#"{"errorType":"number","errorMessage":"42","trace":[]}"#
         );
         let object = run("exports.handler = async () => { throw {code: 404}; };");
         assert_eq!(
-            object.payload,
+            object.payload.as_ref(),
             r#"{"errorType":"object","errorMessage":"[object Object]","trace":[]}"#
         );
         let undef = run("exports.handler = async () => { throw undefined; };");
         assert_eq!(
-            undef.payload,
+            undef.payload.as_ref(),
             r#"{"errorType":"string","errorMessage":"handled","trace":[]}"#
         );
         let sub = run(
@@ -842,30 +842,37 @@ mod tests {
         assert_eq!(trace(&err)[0], "Error: cb failed");
         let text = run("exports.handler = (e, c, cb) => cb('plain text');");
         assert_eq!(
-            text.payload,
+            text.payload.as_ref(),
             r#"{"errorType":"string","errorMessage":"plain text","trace":[]}"#
         );
         let ok =
             run("exports.handler = (e, c, cb) => { setTimeout(() => cb(null, {ok: true}), 50); };");
-        assert_eq!(ok.payload, r#"{"ok":true}"#);
+        assert_eq!(ok.payload.as_ref(), r#"{"ok":true}"#);
         let succeed = run("exports.handler = (e, context) => { context.succeed('done'); };");
-        assert_eq!(succeed.payload, r#""done""#);
+        assert_eq!(succeed.payload.as_ref(), r#""done""#);
         let fail = run("exports.handler = (e, context) => { context.fail(); };");
         assert_eq!(
-            fail.payload,
+            fail.payload.as_ref(),
             r#"{"errorType":"string","errorMessage":"handled","trace":[]}"#
         );
     }
 
     #[test]
     fn undefined_and_sync_returns_are_null() {
-        assert_eq!(run("exports.handler = async () => {};").payload, "null");
         assert_eq!(
-            run("exports.handler = () => ({statusCode: 200});").payload,
+            run("exports.handler = async () => {};").payload.as_ref(),
             "null"
         );
         assert_eq!(
-            run("exports.handler = async () => new Promise(() => {});").payload,
+            run("exports.handler = () => ({statusCode: 200});")
+                .payload
+                .as_ref(),
+            "null"
+        );
+        assert_eq!(
+            run("exports.handler = async () => new Promise(() => {});")
+                .payload
+                .as_ref(),
             "null"
         );
     }
@@ -962,7 +969,7 @@ mod tests {
         let not = run(
             "exports.handler = (e, c, cb) => { c.callbackWaitsForEmptyEventLoop = false; setInterval(() => {}, 100); cb(null, 1); };",
         );
-        assert_eq!(not.payload, "1");
+        assert_eq!(not.payload.as_ref(), "1");
     }
 
     #[test]
@@ -976,7 +983,10 @@ mod tests {
         assert!(inv.logs.iter().any(|l| l.ends_with("\tINFO\tspinning")));
         assert!(started.elapsed() < Duration::from_secs(2));
         // The engine is usable afterwards.
-        assert_eq!(run("exports.handler = async () => 2;").payload, "2");
+        assert_eq!(
+            run("exports.handler = async () => 2;").payload.as_ref(),
+            "2"
+        );
     }
 
     #[test]
@@ -986,7 +996,10 @@ mod tests {
         );
         assert_eq!(inv.outcome, OutcomeKind::OutOfMemory, "{}", inv.payload);
         assert!(inv.payload.contains("Runtime.ExitError"));
-        assert_eq!(run("exports.handler = async () => 3;").payload, "3");
+        assert_eq!(
+            run("exports.handler = async () => 3;").payload.as_ref(),
+            "3"
+        );
     }
 
     #[test]
@@ -1007,7 +1020,7 @@ mod tests {
             "exports.handler = async () => [typeof fetch, typeof XMLHttpRequest, typeof std, typeof os, typeof process.binding];",
         );
         assert_eq!(
-            inv.payload,
+            inv.payload.as_ref(),
             r#"["undefined","undefined","undefined","undefined","undefined"]"#
         );
     }
@@ -1054,7 +1067,7 @@ mod tests {
         let util = run(
             "const util = require('node:util');\nexports.handler = async () => util.format('%s=%j', 'a', {b: 1});",
         );
-        assert_eq!(util.payload, r#""a={\"b\":1}""#);
+        assert_eq!(util.payload.as_ref(), r#""a={\"b\":1}""#);
     }
 
     #[test]
@@ -1066,10 +1079,17 @@ mod tests {
             "index.handler is undefined or not exported"
         );
         assert_eq!(
-            run("module.exports = { handler: async () => 5 };").payload,
+            run("module.exports = { handler: async () => 5 };")
+                .payload
+                .as_ref(),
             "5"
         );
-        assert_eq!(run("module.exports.handler = async () => 6;").payload, "6");
+        assert_eq!(
+            run("module.exports.handler = async () => 6;")
+                .payload
+                .as_ref(),
+            "6"
+        );
         let top = run("throw new Error('at load');\nexports.handler = async () => 1;");
         assert_eq!(top.outcome, OutcomeKind::InitError);
         assert_eq!(
@@ -1082,7 +1102,7 @@ mod tests {
     fn es_modules() {
         let inv =
             run("export const handler = async (event) => ({ statusCode: 200, body: 'esm' });");
-        assert_eq!(inv.payload, r#"{"statusCode":200,"body":"esm"}"#);
+        assert_eq!(inv.payload.as_ref(), r#"{"statusCode":200,"body":"esm"}"#);
         let import = run("import axios from 'axios';\nexport const handler = async () => 1;");
         assert_eq!(
             payload(&import)["errorType"],
@@ -1097,7 +1117,7 @@ mod tests {
     fn process_exit_ends_the_runtime() {
         let inv = run("exports.handler = async () => { process.exit(1); };");
         assert_eq!(
-            inv.payload,
+            inv.payload.as_ref(),
             format!(
                 r#"{{"errorType":"Runtime.ExitError","errorMessage":"RequestId: {} Error: Runtime exited with error: exit status 1"}}"#,
                 ctx().request_id
@@ -1111,10 +1131,12 @@ mod tests {
             &handler("exports.handler = async (event) => event;"),
             r#"{"b":1,"a":[true]}"#,
         );
-        assert_eq!(echo.payload, r#"{"b":1,"a":[true]}"#);
+        assert_eq!(echo.payload.as_ref(), r#"{"b":1,"a":[true]}"#);
         run("globalThis.leak = 1; exports.handler = async () => 1;");
         assert_eq!(
-            run("exports.handler = async () => typeof leak;").payload,
+            run("exports.handler = async () => typeof leak;")
+                .payload
+                .as_ref(),
             r#""undefined""#
         );
     }
@@ -1236,7 +1258,9 @@ mod tests {
             assert_eq!(payload(&inv)["errorType"], "SyntaxError");
         }
         assert_eq!(
-            run("exports.handler = async () => JSON.parse('{\"a\": [1]}');").payload,
+            run("exports.handler = async () => JSON.parse('{\"a\": [1]}');")
+                .payload
+                .as_ref(),
             r#"{"a":[1]}"#
         );
     }

@@ -31,6 +31,7 @@ pub mod logs;
 pub mod platform;
 pub mod runtimes;
 pub mod serialize;
+mod shared;
 
 #[cfg(feature = "js")]
 pub mod js;
@@ -44,6 +45,7 @@ use crate::scenario::{Behaviour, FailKind, Handler, Throws};
 use crate::trace::Unconfirmed;
 
 pub use runtimes::{Language, Runtime};
+pub use shared::share_returns;
 
 /// What the gateway gets back from one Invoke.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -51,8 +53,9 @@ pub struct Invocation {
     /// Lambda's request id (deterministic per scenario).
     pub request_id: String,
     /// The response payload exactly as Lambda sends it (`null` for a Node handler returning
-    /// `undefined`).
-    pub payload: String,
+    /// `undefined`). Shared: the three modes of one evaluation may hold the same megabytes.
+    #[serde(serialize_with = "serialize_shared_str")]
+    pub payload: Arc<str>,
     /// The `X-Amz-Function-Error` header; `Some` means a function error.
     pub function_error: Option<String>,
     /// The function's own log lines (console output, START/END/REPORT).
@@ -66,6 +69,11 @@ pub struct Invocation {
     /// Behaviours the semantics reference marks UNCONFIRMED that this invocation relied on
     /// (attach them to the gateway's invoke step).
     pub unconfirmed: Vec<Unconfirmed>,
+}
+
+/// `Arc<str>` as a plain JSON string (serde's `rc` feature is not enabled).
+fn serialize_shared_str<S: serde::Serializer>(text: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(text)
 }
 
 impl Invocation {
@@ -228,7 +236,7 @@ struct Run<'a> {
     init_lines: Vec<String>,
     /// The handler's own lines, between START and END.
     lines: Vec<String>,
-    payload: String,
+    payload: Arc<str>,
     function_error: bool,
     outcome: OutcomeKind,
     unconfirmed: Vec<Unconfirmed>,
@@ -246,7 +254,7 @@ impl<'a> Run<'a> {
             report,
             init_lines: Vec::new(),
             lines: Vec::new(),
-            payload: String::new(),
+            payload: Arc::from(""),
             function_error: false,
             outcome: OutcomeKind::Returned,
             unconfirmed: Vec::new(),
@@ -272,8 +280,19 @@ impl<'a> Run<'a> {
     }
 
     fn returns(&mut self, text: &str) {
+        let style = self.rt.style();
+        let key = shared::Key::new(text, style);
+        if let Some(payload) = shared::lookup(key) {
+            return self.succeed(payload);
+        }
         match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(value) => self.succeed(serialize::to_string(&value, self.rt.style())),
+            Ok(value) => {
+                let text = serialize::to_string(&value, style);
+                drop(value);
+                let payload = Arc::from(text);
+                shared::store(key, &payload);
+                self.succeed(payload)
+            }
             Err(e) => self.lab_error(
                 "Lab.InvalidReturns",
                 &format!("handler.returns is not valid JSON ({e}); the scenario loader should have rejected it"),
@@ -281,7 +300,7 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn succeed(&mut self, payload: String) {
+    fn succeed(&mut self, payload: Arc<str>) {
         if !matches!(self.rt.language, Language::Node | Language::Python) {
             self.note(UNCONFIRMED_SERIALIZER);
         }
@@ -297,7 +316,7 @@ impl<'a> Run<'a> {
     fn throws(&mut self, t: &Throws) {
         let ty = t.error_type.as_deref();
         let id = self.ctx.request_id.clone();
-        self.payload = self.rt.thrown_payload(ty, &t.error_message, &id);
+        self.payload = self.rt.thrown_payload(ty, &t.error_message, &id).into();
         let at = self.at(self.report.duration_ms);
         self.lines
             .extend(logs::thrown(&self.rt, at, &id, ty, &t.error_message));
@@ -351,7 +370,7 @@ impl<'a> Run<'a> {
     }
 
     fn fail_with(&mut self, payload: String) {
-        self.payload = payload;
+        self.payload = payload.into();
         self.function_error = true;
         self.note(UNCONFIRMED_UNHANDLED);
     }
@@ -363,7 +382,8 @@ impl<'a> Run<'a> {
         self.payload = serialize::to_string(
             &serde_json::json!({"errorType": error_type, "errorMessage": message}),
             serialize::Style::Node,
-        );
+        )
+        .into();
         self.function_error = true;
     }
 
@@ -438,7 +458,7 @@ impl<'a> Run<'a> {
         let at = self.at(elapsed_ms);
         let id = self.ctx.request_id.clone();
         match end {
-            js::End::Returned(payload) => self.succeed(payload),
+            js::End::Returned(payload) => self.succeed(payload.into()),
             js::End::Threw { payload } => {
                 let line = format!("Invoke Error \t{}", node_log_json(&payload));
                 self.lines.push(logs::node_line(at, &id, "ERROR", &line));
@@ -634,14 +654,14 @@ mod tests {
         let json = r#"{"statusCode": 400, "body": "\"Hello from Lambda!\""}"#;
         let node = returning("nodejs20.x", json);
         assert_eq!(
-            node.payload,
+            node.payload.as_ref(),
             r#"{"statusCode":400,"body":"\"Hello from Lambda!\""}"#
         );
         assert_eq!(node.function_error, None);
         assert_eq!(node.outcome, OutcomeKind::Returned);
         let py = returning("python3.12", json);
         assert_eq!(
-            py.payload,
+            py.payload.as_ref(),
             r#"{"statusCode": 400, "body": "\"Hello from Lambda!\""}"#
         );
         assert!(

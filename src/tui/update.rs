@@ -1162,7 +1162,7 @@ pub fn input_errors(s: &State, eval: &Evaluation) -> Vec<InputError> {
                     .as_ref()
                     .and_then(|v| v.get(k)?.as_str().map(String::from))
             };
-            let msg = field("errorMessage").unwrap_or_else(|| inv.payload.clone());
+            let msg = field("errorMessage").unwrap_or_else(|| inv.payload.to_string());
             let syntax = field("errorType").is_some_and(|t| t.contains("Syntax"));
             let e = InputError {
                 pane: Pane::Handler,

@@ -109,7 +109,14 @@ fn type_a_pattern_see_500_save_and_quit() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("seed.toml");
     std::fs::write(&file, SEED).unwrap();
+    let t0 = Instant::now();
     let mut lab = start(&file, &dir.join("state"));
+    lab.wait_for("focus:");
+    // A figure for the closing note, not an assertion (speed targets live in benches/).
+    eprintln!(
+        "first frame after {:?} (debug build, including process start)",
+        t0.elapsed()
+    );
 
     let screen = lab.wait_for("custom 200");
     assert!(screen.contains("Integration responses"), "{screen}");

@@ -122,3 +122,22 @@ fn snapshots_of_the_lesson_list_and_a_lesson() {
     apigw_lab::tui::update::evaluate_now(&mut s);
     insta::assert_snapshot!("lesson_02_120x40", screen(&mut s, 120, 40));
 }
+
+/// The README's capture: `cargo test --test tui_snapshots readme_capture -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn readme_capture() {
+    let mut s = builtin_state(3);
+    apigw_lab::tui::update::evaluate_now(&mut s);
+    s.set_focus(Pane::Template);
+    for _ in 0..16 {
+        update(
+            &mut s,
+            Action::Edit(Input::from(KeyEvent::new(
+                KeyCode::Right,
+                KeyModifiers::NONE,
+            ))),
+        );
+    }
+    println!("{}", screen(&mut s, 120, 34));
+}

@@ -132,7 +132,7 @@ fn stacked(a: &mut Areas, body: Rect, s: &State) {
 
 fn side_by_side(a: &mut Areas, body: Rect, s: &State) {
     let [left, right] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
     let [handler, table, tabs, bottom] = Layout::vertical([
         Constraint::Percentage(30),
         Constraint::Percentage(30),

@@ -459,8 +459,8 @@ fn table(s: &State, f: &mut Frame, area: Rect) {
     let t = s.theme;
     let w = area.width as usize;
     let chosen = selected_response(s);
-    let tmpl_w = 16.min(w / 4);
-    let param_w = 18.min(w / 5);
+    let tmpl_w = 12.min(w / 6);
+    let param_w = 16.min(w / 6);
     let pat_w = w.saturating_sub(3 + 7 + tmpl_w + param_w + 3).max(4);
     let trials = s
         .eval
@@ -471,7 +471,10 @@ fn table(s: &State, f: &mut Frame, area: Rect) {
     let mut lines = vec![Line::styled(
         format!(
             "   {:<7}{:<pat_w$} {:<tmpl_w$} {}",
-            "status", "selectionPattern", "templates", "parameters"
+            "status",
+            fit("selectionPattern", pat_w),
+            fit("templates", tmpl_w),
+            fit("parameters", param_w)
         ),
         t.style(Role::Muted),
     )];

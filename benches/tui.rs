@@ -54,11 +54,35 @@ fn keystroke_seed(bencher: divan::Bencher, scenario: usize) {
     keystroke_loop(bencher, seed(scenario));
 }
 
+/// The same seed scenarios with the handler's outcome given (`throws` / `returns`) instead of
+/// JavaScript: the lab's own cost plus the gateway, without the JS engine (which the lab runs off
+/// the UI thread).
+#[divan::bench(args = [0, 1, 2, 3, 4])]
+fn keystroke_seed_no_js(bencher: divan::Bencher, scenario: usize) {
+    let mut s = seed(scenario);
+    let eval = apigw_lab::evaluate(&s.scenario);
+    if let Some(inv) = &eval.custom.invocation {
+        s.scenario.handler.code = None;
+        if inv.function_error.is_some() {
+            let v: serde_json::Value = serde_json::from_str(&inv.payload).unwrap();
+            s.scenario.handler.throws = Some(apigw_lab::scenario::Throws {
+                error_type: v["errorType"].as_str().map(String::from),
+                error_message: v["errorMessage"].as_str().unwrap_or("").into(),
+            });
+        } else {
+            s.scenario.handler.returns = Some(inv.payload.clone());
+        }
+    }
+    s.load_editors();
+    s.mark_edited();
+    keystroke_loop(bencher, s);
+}
+
 /// A function returning ~1 MB of JSON (the payload is pretty-printed in the output pane).
 #[divan::bench(sample_count = 20)]
 fn keystroke_1mb_payload(bencher: divan::Bencher) {
     let mut s = seed(0);
-    let items: Vec<String> = (0..14_000)
+    let items: Vec<String> = (0..15_000)
         .map(|i| format!(r#"{{"id":{i},"name":"item number {i}","tags":["a","b","c"],"ok":true}}"#))
         .collect();
     let body = format!(

@@ -36,6 +36,9 @@ const VTL_SYNTAX: &str = include_str!("../../assets/vtl.sublime-syntax");
 /// so scrolling deep into a large payload stays cheap (JSON lines carry no state across).
 const MAX_LEAD_IN: usize = 300;
 
+/// Lines longer than this are not highlighted.
+const LONG_LINE: usize = 16 * 1024;
+
 const ROLES: [Role; 8] = [
     Role::Text,
     Role::Comment,
@@ -175,6 +178,13 @@ fn highlight_uncached<S: AsRef<str>>(lang: Lang, lines: &[S], first: usize, coun
     let mut out = Vec::with_capacity(end - first);
     let mut buf = String::new();
     for (i, line) in lines[start..end].iter().enumerate() {
+        if line.as_ref().len() > LONG_LINE {
+            // A megabyte on one line (minified JSON): plain, rather than 200 ms per frame.
+            if start + i >= first {
+                out.push(Vec::new());
+            }
+            continue;
+        }
         buf.clear();
         buf.push_str(line.as_ref());
         buf.push('\n');

@@ -595,7 +595,7 @@ impl State {
                 }
             }
         }
-        self.validate_editors();
+        self.validate_editor(e);
         self.scenario != before
     }
 
@@ -649,40 +649,41 @@ impl State {
 
     /// Re-checks every editor's text (form errors), keeping engine-reported errors.
     pub fn validate_editors(&mut self) {
-        self.form_errors.clear();
-        let mut add = |pane: Pane, f: FormError| {
+        for e in [Editor::Handler, Editor::Request, Editor::Methods] {
+            self.validate_editor(e);
+        }
+    }
+
+    /// Re-checks one editor's text (the others' marks stay): a keystroke in the template must
+    /// not re-parse a megabyte of handler JSON.
+    pub fn validate_editor(&mut self, e: Editor) {
+        let pane = e.pane();
+        self.form_errors.retain(|x| x.pane != pane);
+        let lines = self.editors[e as usize].lines();
+        let problem = match e {
+            Editor::Handler => match self.handler_kind {
+                HandlerKind::Returns => forms::check_json(&lines.join("\n")).err(),
+                HandlerKind::Fails if parse_fail(lines.join("\n").trim()).is_none() => {
+                    Some(FormError {
+                        line: 0,
+                        column: 0,
+                        message: "fails: write timeout, out-of-memory or response-too-large".into(),
+                    })
+                }
+                _ => None,
+            },
+            Editor::Request => forms::parse_request(lines).err(),
+            Editor::Methods => forms::parse_method_responses(lines).err(),
+            Editor::Template => None,
+        };
+        if let Some(f) = problem {
             self.form_errors.push(InputError {
                 syntax: true,
                 pane,
                 line: f.line,
                 column: f.column,
                 message: f.message,
-            })
-        };
-        let handler_lines = self.editors[Editor::Handler as usize].lines().join("\n");
-        match self.handler_kind {
-            HandlerKind::Returns => {
-                if let Err(f) = forms::check_json(&handler_lines) {
-                    add(Pane::Handler, f);
-                }
-            }
-            HandlerKind::Fails if parse_fail(handler_lines.trim()).is_none() => add(
-                Pane::Handler,
-                FormError {
-                    line: 0,
-                    column: 0,
-                    message: "fails: write timeout, out-of-memory or response-too-large".into(),
-                },
-            ),
-            _ => {}
-        }
-        if let Err(f) = forms::parse_request(self.editors[Editor::Request as usize].lines()) {
-            add(Pane::Request, f);
-        }
-        if let Err(f) =
-            forms::parse_method_responses(self.editors[Editor::Methods as usize].lines())
-        {
-            add(Pane::Methods, f);
+            });
         }
     }
 

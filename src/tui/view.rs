@@ -288,11 +288,22 @@ fn paint(
             }
         }
         let mut col = 0usize;
+        let mut next_range = 0;
         for (byte, c) in line.char_indices() {
+            if col >= left + area.width as usize {
+                break; // the rest of a long line is off screen
+            }
             let w = char_width(c, col, tab);
+            // Ranges are sorted: walk them along with the text.
+            while line_roles
+                .get(next_range)
+                .is_some_and(|(r, _)| r.end <= byte)
+            {
+                next_range += 1;
+            }
             let role = line_roles
-                .iter()
-                .find(|(r, _)| r.contains(&byte))
+                .get(next_range)
+                .filter(|(r, _)| r.contains(&byte))
                 .map(|(_, role)| *role);
             let bad = error_at.is_some_and(|at| col >= at);
             if col >= left {
@@ -609,7 +620,15 @@ fn result_lines(s: &State, pane: Pane, width: usize) -> Vec<Line<'static>> {
     }
 }
 
-fn shown_lines(t: Theme, shown: &Shown, first: usize, count: usize) -> Vec<Line<'static>> {
+/// Lines `first..first + count` of prepared text, highlighted, each cut to `max_bytes` (a
+/// megabyte on one line is never copied into a frame).
+fn shown_lines(
+    t: Theme,
+    shown: &Shown,
+    first: usize,
+    count: usize,
+    max_bytes: usize,
+) -> Vec<Line<'static>> {
     let roles = highlight::highlight(shown.lang(), &shown.lines, first, count);
     shown
         .lines
@@ -618,14 +637,23 @@ fn shown_lines(t: Theme, shown: &Shown, first: usize, count: usize) -> Vec<Line<
         .take(count)
         .zip(roles)
         .map(|(line, ranges)| {
+            let mut cut = line.len().min(max_bytes);
+            while !line.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let line = &line[..cut];
             let mut spans = Vec::new();
             let mut at = 0;
             for (r, role) in ranges {
+                if r.start >= cut {
+                    break;
+                }
+                let end = r.end.min(cut);
                 if r.start > at {
                     spans.push(Span::raw(line[at..r.start].to_string()));
                 }
-                spans.push(Span::styled(line[r.clone()].to_string(), t.style(role)));
-                at = r.end;
+                spans.push(Span::styled(line[r.start..end].to_string(), t.style(role)));
+                at = end;
             }
             if at < line.len() {
                 spans.push(Span::raw(line[at..].to_string()));
@@ -646,7 +674,7 @@ fn output_lines(s: &State, _width: usize) -> Vec<Line<'static>> {
     // Highlight only what can be on screen: the scroll position plus a screenful.
     let first = s.scroll[scroll_slot(Pane::Output)] as usize;
     let mut lines = vec![Line::default(); first.min(shown.lines.len())];
-    lines.extend(shown_lines(t, shown, first, 80));
+    lines.extend(shown_lines(t, shown, first, 80, 4096));
     lines
 }
 
@@ -991,7 +1019,7 @@ fn responses(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
         let first = scroll as usize;
         let budget = first + area.height as usize + 2;
         let mut body = Vec::new();
-        for line in shown_lines(t, body_shown, 0, budget) {
+        for line in shown_lines(t, body_shown, 0, budget, budget * w.max(1) * 4) {
             // Wrap long body lines by hand so each column stays in its lane.
             let plain: String = line.spans.iter().map(|sp| sp.content.as_ref()).collect();
             if plain.chars().count() <= w {

@@ -70,7 +70,7 @@ fn keystroke_seed_no_js(bencher: divan::Bencher, scenario: usize) {
                 error_message: v["errorMessage"].as_str().unwrap_or("").into(),
             });
         } else {
-            s.scenario.handler.returns = Some(inv.payload.clone());
+            s.scenario.handler.returns = Some(inv.payload.to_string());
         }
     }
     s.load_editors();

@@ -22,7 +22,9 @@ pub fn run(scenario: &Scenario) -> ModeResult {
         Err(response) => return run.finish(response),
     };
     if let Err(reason) = serde_json::from_str::<serde::de::IgnoredAny>(&event) {
-        let response = lambda_rejects_event(&mut run, &event, &reason.to_string());
+        let source = run.ids.lambda_request.replace('-', "")[..8].to_string();
+        let reason = super::jackson::message(&event, &reason, &source);
+        let response = lambda_rejects_event(&mut run, &event, &reason);
         return run.finish(response);
     }
     let invocation = match run.invoke(scenario, &event, scenario.integration.timeout_in_millis) {

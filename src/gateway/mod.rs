@@ -9,6 +9,7 @@ mod contract;
 mod custom;
 mod events;
 mod http;
+mod jackson;
 pub mod log;
 mod proxy;
 mod response_params;

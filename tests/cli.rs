@@ -74,9 +74,18 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// Writes atomically (temp file + rename): tests share fixtures such as `first_scenario()`, and
+/// a plain write truncates the file while another test's run may be reading it.
 fn write(dir: &Path, file: &str, text: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
     let path = dir.join(file);
-    std::fs::write(&path, text).unwrap();
+    let tmp = dir.join(format!(
+        ".{file}.{}.tmp",
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
     path
 }
 

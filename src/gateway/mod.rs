@@ -71,6 +71,8 @@ pub(crate) struct Ids {
     pub trace_root: String,
     pub resource_id: String,
     pub extended_request: String,
+    /// The HTTP API's request id (`Apigw-Requestid`, the v2 event's `requestContext.requestId`).
+    pub http_request: String,
 }
 
 impl Ids {
@@ -87,6 +89,7 @@ impl Ids {
             trace_root: format!("1-{:08x}-{}", EPOCH_MS / 1000, &trace[..24]),
             resource_id: api[10..16].to_string(),
             extended_request: format!("{}=", &compact("extended")[..15]),
+            http_request: crate::lambda::events::EventContext::http_api(&seed, 0).request_id,
         }
     }
 
@@ -153,7 +156,8 @@ impl Run {
         self.log.line_with(self.now, head, tail);
     }
 
-    pub fn finish(mut self, response: HttpResponse) -> ModeResult {
+    pub fn finish(mut self, mut response: HttpResponse) -> ModeResult {
+        self.add_transport_headers(&mut response);
         self.steps.push(
             Step::new(
                 Stage::Done,
@@ -175,6 +179,45 @@ impl Run {
             templates: self.templates,
             steps: self.steps,
             log: self.log.finish(),
+        }
+    }
+
+    /// The headers API Gateway adds to every response, in the recorded order (semantics §5.3
+    /// snapshots, §5.5/§7.1 transcripts): `Content-Length` right after `Content-Type`, then
+    /// `Date` and the request ids; values from the simulated clock and the run's ids. A header
+    /// the response already carries is left alone.
+    fn add_transport_headers(&self, response: &mut HttpResponse) {
+        let length = ("Content-Length", response.body.len().to_string());
+        let date = ("Date", log::http_date(self.now));
+        let added: Vec<(&str, String)> = match self.mode {
+            Mode::Http => vec![
+                length,
+                date,
+                ("Apigw-Requestid", self.ids.http_request.clone()),
+            ],
+            _ => vec![
+                length,
+                date,
+                ("x-amzn-RequestId", self.ids.gateway_request.clone()),
+                ("x-amz-apigw-id", self.ids.extended_request.clone()),
+                (
+                    "X-Amzn-Trace-Id",
+                    format!("Root={};Sampled=0", self.ids.trace_root),
+                ),
+            ],
+        };
+        let headers = &mut response.headers;
+        for (i, (name, value)) in added.into_iter().enumerate() {
+            if headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name)) {
+                continue;
+            }
+            let after_type = headers
+                .iter()
+                .position(|(k, _)| k.eq_ignore_ascii_case("Content-Type"));
+            match after_type {
+                Some(at) if i == 0 => headers.insert(at + 1, (name.into(), value)),
+                _ => headers.push((name.into(), value)),
+            }
         }
     }
 

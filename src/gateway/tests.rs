@@ -671,3 +671,61 @@ returns = '{"statusCode": 201, "body": "hi"}'
     assert!(!std::sync::Arc::ptr_eq(&custom, &payload(&again.proxy)));
     assert_eq!(contract_json(&again), contract_json(&e));
 }
+
+/// Semantics §5.3 snapshots and §5.5/§7.1 transcripts: the headers API Gateway adds itself.
+#[test]
+fn every_response_carries_length_date_and_request_ids_in_the_recorded_order() {
+    let s = scenario(&format!("{THROWS}\n[integration]\ntype = \"AWS_PROXY\"\n"));
+    let e = evaluate(&s);
+    let names = |r: &ModeResult| -> Vec<String> {
+        r.response.headers.iter().map(|(k, _)| k.clone()).collect()
+    };
+    assert_eq!(body(&e.proxy), r#"{"message": "Internal server error"}"#);
+    assert_eq!(
+        names(&e.proxy),
+        [
+            "Content-Type",
+            "Content-Length",
+            "x-amzn-ErrorType",
+            "Date",
+            "x-amzn-RequestId",
+            "x-amz-apigw-id",
+            "X-Amzn-Trace-Id"
+        ]
+    );
+    assert_eq!(e.proxy.response.header("content-length"), Some("36"));
+    let date = e.proxy.response.header("Date").unwrap();
+    assert!(
+        date.starts_with("Wed, 25 Nov 2026 04:00:") && date.ends_with(" GMT"),
+        "{date}"
+    );
+    // The ids are the ones the run's log and event carry.
+    let request_id = e.proxy.response.header("x-amzn-RequestId").unwrap();
+    assert!(has_line(&e.proxy, request_id));
+    // The custom mode's console prints the trace id among the method response headers.
+    let trace = e.custom.response.header("X-Amzn-Trace-Id").unwrap();
+    assert!(has_line(&e.custom, trace), "{trace}");
+    let custom_len = e.custom.response.body.len().to_string();
+    assert_eq!(
+        e.custom.response.header("Content-Length"),
+        Some(custom_len.as_str())
+    );
+    let http = names(&e.http);
+    assert_eq!(
+        &http[http.len() - 3..],
+        ["Content-Length", "Date", "Apigw-Requestid"]
+    );
+    let http_id = e.http.response.header("Apigw-Requestid").unwrap();
+    let event = e
+        .http
+        .invocation
+        .as_ref()
+        .map(|i| i.event.clone())
+        .unwrap_or_default();
+    assert!(event.contains(http_id), "{http_id} not in the v2 event");
+    // Deterministic: the same scenario gives the same headers.
+    assert_eq!(
+        evaluate(&s).proxy.response.headers,
+        e.proxy.response.headers
+    );
+}

@@ -5,6 +5,16 @@
 //! Handlers use `returns` / `throws` (handler `code` runs a JavaScript engine and is measured in
 //! `benches/js.rs`). Peak memory is measured with a counting global allocator and printed before
 //! the timings: the bytes allocated on top of what was live when the evaluation started.
+//!
+//! Measured 2026-11-25 (release, `nice`, shared 2-core machine at load ~10: fastest / median):
+//! - three modes, no templates: 109 µs / 174 µs (was 2.4 ms / 14.8 ms before the pattern cache);
+//!   three modes, `returns`: 79 µs / 143 µs.
+//! - 1 MB, three modes: 1.6 ms / 3.5 ms (was 36 ms / 76 ms before the slice-copying serializer
+//!   and the shared payload); one mode: 1.1 ms / 1.2-1.6 ms. Peak memory 4.0x (was 9.0x).
+//! - 6 MB, three modes: 15.5 ms / 21.5 ms (was 325 ms / 479 ms); peak memory 4.0x (was 7.0x):
+//!   one payload shared by the three modes plus each mode's response body.
+//! - `apigw-lab run scenarios/03-pattern-selects-500.toml`, whole process: ~13 ms wall, ~13 ms
+//!   CPU per run (20-run loop with `time`, same load).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;

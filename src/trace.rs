@@ -109,7 +109,27 @@ impl HttpResponse {
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+
+    /// Whether `name` is one of the headers API Gateway adds to every response by itself
+    /// ([`TRANSPORT_HEADERS`]): they say nothing about the integration, so views may fold them.
+    pub fn is_transport_header(name: &str) -> bool {
+        TRANSPORT_HEADERS
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(name))
+    }
 }
+
+/// The headers API Gateway sends with every response whatever the integration did (semantics
+/// §5.3 snapshots, §7.1 transcripts): REST `Content-Length`, `Date`, `x-amzn-RequestId`,
+/// `x-amz-apigw-id`, `X-Amzn-Trace-Id`; HTTP API `Apigw-Requestid`.
+pub const TRANSPORT_HEADERS: [&str; 6] = [
+    "Content-Length",
+    "Date",
+    "x-amzn-RequestId",
+    "x-amz-apigw-id",
+    "X-Amzn-Trace-Id",
+    "Apigw-Requestid",
+];
 
 /// A response body: text, or bytes that are not (shown and exported as base64).
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -19,7 +19,7 @@ use super::text::{self, char_width, fit, reason_phrase, visible_lines, wrap};
 use super::theme::{Role, Theme};
 use super::update::scroll_slot;
 use crate::selection::{Outcome, SelectionTrace};
-use crate::trace::{Mode, ModeResult};
+use crate::trace::{HttpResponse, Mode, ModeResult};
 
 pub fn draw(s: &State, f: &mut Frame) {
     let area = f.area();
@@ -990,16 +990,17 @@ fn responses(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
             .position(|(l, _)| l.is_empty())
             .unwrap_or(texts[i].len());
         let body_shown = &s.derived.bodies[mode_index(*m)];
-        for (j, (line, _)) in texts[i].iter().enumerate() {
+        for (j, (line, comparable)) in texts[i].iter().enumerate() {
             if j >= body_start {
                 break;
             }
-            let differs = !texts.iter().all(|other| {
-                other
-                    .iter()
-                    .take_while(|(l, _)| !l.is_empty())
-                    .any(|(l, _)| l == line)
-            });
+            let differs = *comparable
+                && !texts.iter().all(|other| {
+                    other
+                        .iter()
+                        .take_while(|(l, _)| !l.is_empty())
+                        .any(|(l, _)| l == line)
+                });
             let role = if differs { Role::Accent } else { Role::Muted };
             for l in text::reflow(line, w) {
                 lines.push(Line::styled(l, t.style(role)));
@@ -1049,13 +1050,21 @@ fn responses(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
 }
 
 /// Header lines of a response, then an empty line (the body follows separately).
+/// The headers API Gateway adds to every response are folded into one muted line: they would
+/// push the body out of view and say nothing about the integration.
 fn response_text(_s: &State, r: &ModeResult) -> Vec<(String, bool)> {
-    let mut v: Vec<(String, bool)> = r
+    let (transport, own): (Vec<_>, Vec<_>) = r
         .response
         .headers
         .iter()
+        .partition(|(k, _)| HttpResponse::is_transport_header(k));
+    let mut v: Vec<(String, bool)> = own
+        .iter()
         .map(|(k, val)| (format!("{k}: {val}"), true))
         .collect();
+    if !transport.is_empty() {
+        v.push((format!("+{} standard headers", transport.len()), false));
+    }
     v.push((String::new(), false));
     v
 }

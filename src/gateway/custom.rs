@@ -154,7 +154,8 @@ fn render(
                         Stage::from(&role),
                         format!("The {key} template rendered with warnings"),
                     )
-                    .details(r.warnings.iter().cloned()),
+                    .details(r.warnings.iter().cloned())
+                    .unconfirmed(unconfirmed::G7_FOREACH_LIMIT),
                 );
             }
             (Ok(r.output.clone()), inspections, Ok(r))

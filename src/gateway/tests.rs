@@ -729,3 +729,25 @@ fn every_response_carries_length_date_and_request_ids_in_the_recorded_order() {
         e.proxy.response.headers
     );
 }
+
+/// Semantics §3.11: what AWS does past 1000 iterations is not recorded; the lab stops the loop
+/// (Velocity's maxloops) and labels the step.
+#[test]
+fn a_foreach_past_1000_iterations_is_cut_and_labelled() {
+    let s = scenario(
+        r#"
+title = "foreach"
+[handler]
+returns = '{"n": 1}'
+[integration.integrationResponses."200"]
+responseTemplates = { "application/json" = '#foreach($i in [1..1500])x#end' }
+"#,
+    );
+    let e = evaluate(&s);
+    assert_eq!(body(&e.custom), "x".repeat(1000));
+    let labelled = e.custom.unconfirmed();
+    assert!(
+        labelled.iter().any(|u| u.id == "G7-foreach-limit"),
+        "{labelled:?}"
+    );
+}

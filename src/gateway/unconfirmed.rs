@@ -109,6 +109,11 @@ pub const G6_EMPTY_REQUEST_TEMPLATE: Unconfirmed = u(
     "an empty request template is stored as null by AWS and is treated as no template: the body passes through",
 );
 
+pub const G7_FOREACH_LIMIT: Unconfirmed = u(
+    "G7-foreach-limit",
+    "a #foreach past API Gateway's 1000-iteration limit stops after 1000 iterations (Velocity's directive.foreach.maxloops) instead of failing the template",
+);
+
 /// Every label the gateway can attach, for `docs/assumptions.md` and its completeness test.
 pub const ALL: &[Unconfirmed] = &[
     C3_NO_MATCH_STATUS,
@@ -136,6 +141,7 @@ pub const ALL: &[Unconfirmed] = &[
     G4_PROXY_BASE64_INVALID,
     G5_HTTP_CONTENT_TYPE,
     G6_EMPTY_REQUEST_TEMPLATE,
+    G7_FOREACH_LIMIT,
 ];
 
 #[cfg(test)]

@@ -110,6 +110,21 @@ fn foreach_1000_items(bencher: Bencher) {
     });
 }
 
+/// The same render with a body seen for the first time (two bodies alternate, so the engine's
+/// memo of the last parsed body never hits): what a render of a new payload costs.
+#[divan::bench]
+fn foreach_1000_items_new_body(bencher: Bencher) {
+    let template = parse(FOREACH_TEMPLATE);
+    let body = items().to_string();
+    let envs = [env(body.clone()), env(format!("{body} "))];
+    let options = RenderOptions::default();
+    let mut turn = 0;
+    bencher.bench_local(|| {
+        turn ^= 1;
+        vtl::render(black_box(&template), black_box(&envs[turn]), &options).map(|r| r.output)
+    });
+}
+
 #[divan::bench]
 fn foreach_1000_items_plain(bencher: Bencher) {
     let template = parse(PEERS_TEMPLATE);

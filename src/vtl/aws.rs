@@ -2,8 +2,10 @@
 //! with the rendering rules recorded on AWS (semantics §3): `$input.path` objects are Java maps,
 //! lists are json-smart arrays printing as compact JSON, `$input.body` of an empty body is `{}`.
 
+use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -37,10 +39,46 @@ pub struct Overrides {
     pub request_header: Map<String>,
 }
 
+/// A body read as JSON: the document, or the message `$input.path` throws.
+type Parsed = Result<serde_json::Value, String>;
+
+thread_local! {
+    /// The last body parsed on this thread, with its reading.
+    static LAST_PARSE: RefCell<Option<(String, Rc<Parsed>)>> = const { RefCell::new(None) };
+}
+
+/// Reads `body` as JSON, reusing the previous reading when the text is the same: the lab
+/// renders one body in three modes and again on every keystroke in a template. Sharing is
+/// invisible to templates: the document is never mutated (`$input.path` converts fresh Java
+/// values from it). One slot per thread, so at most one body is kept.
+fn parse_body(body: &str) -> Rc<Parsed> {
+    LAST_PARSE.with(|slot| {
+        if let Some((text, parsed)) = &*slot.borrow()
+            && text == body
+        {
+            return parsed.clone();
+        }
+        let parsed = Rc::new(read_json(body));
+        *slot.borrow_mut() = Some((body.to_string(), parsed.clone()));
+        parsed
+    })
+}
+
+fn read_json(body: &str) -> Parsed {
+    match serde_json::from_str(body) {
+        Ok(v) => Ok(v),
+        // json-smart is permissive: a body that is not an object or array reads as a string.
+        Err(_) if !body.trim_start().starts_with(['{', '[']) => {
+            Ok(serde_json::Value::String(body.to_string()))
+        }
+        Err(e) => Err(format!("Unable to parse the body as JSON: {e}")),
+    }
+}
+
 /// The environment during one render.
 pub struct AwsData {
     body: String,
-    json: OnceCell<Result<serde_json::Value, String>>,
+    json: OnceCell<Rc<Parsed>>,
     /// Compiled paths: templates call `$input.path` with the same few paths, often in loops.
     paths: RefCell<HashMap<String, JsonPath>>,
     params: [(&'static str, Map<String>); 3],
@@ -109,22 +147,30 @@ impl AwsData {
         ]
     }
 
+    /// The body as JSON, parsed on first use and shared by every `$input.path`/`$input.json`.
     fn json(&self) -> Result<&serde_json::Value, String> {
         self.json
-            .get_or_init(|| match serde_json::from_str(&self.body) {
-                Ok(v) => Ok(v),
-                // json-smart is permissive: a body that is not an object or array reads as a string.
-                Err(_) if !self.body.trim_start().starts_with(['{', '[']) => {
-                    Ok(serde_json::Value::String(self.body.clone()))
-                }
-                Err(e) => Err(format!("Unable to parse the body as JSON: {e}")),
-            })
+            .get_or_init(|| parse_body(&self.body))
+            .as_ref()
             .as_ref()
             .map_err(Clone::clone)
     }
 
-    fn read(&self, path: &str) -> Result<Option<serde_json::Value>, String> {
+    /// `$input.path`/`$input.json`: the node at `path`, borrowed when a plain path finds it (no
+    /// copy of a 1000-item subtree), otherwise Jayway's answer from the full evaluator.
+    fn read(&self, path: &str) -> Result<Option<Cow<'_, serde_json::Value>>, String> {
         let doc = self.json()?;
+        if let Some(node) = plain_path(doc, path) {
+            return Ok(Some(Cow::Borrowed(node)));
+        }
+        Ok(self.read_jayway(doc, path)?.map(Cow::Owned))
+    }
+
+    fn read_jayway(
+        &self,
+        doc: &serde_json::Value,
+        path: &str,
+    ) -> Result<Option<serde_json::Value>, String> {
         let mut cache = self.paths.borrow_mut();
         let p = match cache.get(path) {
             Some(p) => p,
@@ -213,6 +259,37 @@ impl AwsData {
     }
 }
 
+/// Walks `$.name[0].name`-style paths (names of ASCII word characters, plain non-negative
+/// indices) through objects and arrays. `None` for anything else — a missing step, quoting,
+/// wildcards, filters, functions, a name on an array — which the Jayway evaluator owns: when
+/// every step is found, Jayway's `read` of such a path is exactly the node reached.
+fn plain_path<'d>(doc: &'d serde_json::Value, path: &str) -> Option<&'d serde_json::Value> {
+    let mut rest = path.strip_prefix('$')?.as_bytes();
+    let mut node = doc;
+    while let Some((&sep, tail)) = rest.split_first() {
+        let len = match sep {
+            b'.' => tail
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                .count(),
+            b'[' => tail.iter().take_while(|b| b.is_ascii_digit()).count(),
+            _ => return None,
+        };
+        // Valid UTF-8: the step is ASCII.
+        let step = std::str::from_utf8(&tail[..len]).ok()?;
+        rest = &tail[len..];
+        node = match sep {
+            b'.' if !step.is_empty() => node.as_object()?.get(step)?,
+            b'[' if (step == "0" || (!step.is_empty() && !step.starts_with('0'))) => {
+                rest = rest.strip_prefix(b"]")?;
+                node.as_array()?.get(step.parse::<usize>().ok()?)?
+            }
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
 fn string_map(m: &Map<String>) -> Value {
     Value::new_map(
         m.iter()
@@ -256,4 +333,56 @@ pub fn overrides(context: Option<&Value>) -> Overrides {
         o.request_header = strings(get(req, "header"));
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shortcut must agree with Jayway wherever it answers, and leave the rest to it.
+    #[test]
+    fn plain_paths_agree_with_jayway() {
+        let doc: serde_json::Value = serde_json::from_str(
+            r#"{"a": {"b": [10, {"c": null}, [1, 2]]}, "x_1": "s", "0": 7, "items": []}"#,
+        )
+        .unwrap();
+        let found = [
+            "$",
+            "$.a",
+            "$.a.b",
+            "$.a.b[0]",
+            "$.a.b[1].c",
+            "$.a.b[2][1]",
+            "$.x_1",
+            "$.0",
+            "$.items",
+        ];
+        for path in found {
+            let fast = plain_path(&doc, path).unwrap_or_else(|| panic!("{path} not walked"));
+            let jayway = JsonPath::parse(path).unwrap().read(&doc).unwrap();
+            assert_eq!(Some(fast), jayway.as_ref(), "{path}");
+        }
+        let left_to_jayway = [
+            "$.missing",
+            "$.a.b[3]",
+            "$.a.b[01]",
+            "$.a.b[-1]",
+            "$.a..b",
+            "$..a",
+            "$.a.*",
+            "$['a']",
+            "$.a.b[0",
+            "$.a.b.length()",
+            "$.a.",
+            "$ .a",
+            "a",
+            "$.a[0]",
+            "$.a.b.c",
+            "$.a.b[1][0]",
+            "$.x_1.y",
+        ];
+        for path in left_to_jayway {
+            assert_eq!(plain_path(&doc, path), None, "{path}");
+        }
+    }
 }

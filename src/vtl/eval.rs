@@ -6,13 +6,11 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use indexmap::IndexMap;
-
 use super::ast::{BinOp, Block, Expr, Node, Part, Reference};
 use super::aws::AwsData;
 use super::error::{VtlError, line_col};
 use super::methods::{self, Call, compare_numbers, java_equals};
-use super::value::{Key, LoopInfo, Num, Value, wrap_integer};
+use super::value::{Entries, FastHash, Key, LoopInfo, Num, Value, wrap_integer};
 use super::{Inspection, InspectionKind, Template};
 
 /// Our own guards, so that no template hangs or exhausts memory.
@@ -48,7 +46,7 @@ enum Arg {
 pub struct Evaluator<'a> {
     tpl: &'a Template,
     pub aws: Option<&'a AwsData>,
-    pub vars: HashMap<String, Value>,
+    pub vars: HashMap<String, Value, FastHash>,
     frames: Vec<Frame>,
     steps: u64,
     depth: usize,
@@ -68,7 +66,7 @@ impl<'a> Evaluator<'a> {
         Evaluator {
             tpl,
             aws,
-            vars: HashMap::new(),
+            vars: HashMap::default(),
             frames: Vec::new(),
             steps: 0,
             depth: 0,
@@ -856,7 +854,7 @@ impl<'a> Evaluator<'a> {
                 Ok(Value::new_list(v, false))
             }
             Expr::Map(entries) => {
-                let mut m = IndexMap::with_capacity(entries.len());
+                let mut m = Entries::with_capacity_and_hasher(entries.len(), FastHash::default());
                 for (k, v) in entries {
                     let k = self.value(k)?;
                     let v = self.value(v)?;
@@ -1022,7 +1020,7 @@ impl<'a> Evaluator<'a> {
 }
 
 /// Assign without allocating the key when the variable exists (loop variables, every iteration).
-fn set_var(vars: &mut HashMap<String, Value>, name: &str, v: Value) {
+fn set_var(vars: &mut HashMap<String, Value, FastHash>, name: &str, v: Value) {
     match vars.get_mut(name) {
         Some(slot) => *slot = v,
         None => {

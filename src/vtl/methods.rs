@@ -5,9 +5,7 @@
 
 use std::cmp::Ordering;
 
-use indexmap::IndexMap;
-
-use super::value::{Key, Value};
+use super::value::{Entries, Key, Value};
 use crate::javaregex::JavaRegex;
 
 /// What a call did.
@@ -856,7 +854,7 @@ fn map_method(obj: &Value, name: &str, args: &[Value]) -> Call {
             false,
         )),
         ("putAll", [Value::Map(other)]) => {
-            let extra: IndexMap<Key, Value> = other.borrow().entries.clone();
+            let extra: Entries = other.borrow().entries.clone();
             m.borrow_mut().entries.extend(extra);
             Returned(Value::str(""))
         }
@@ -1120,7 +1118,7 @@ mod tests {
         assert_eq!(ret(call(&l, "add", &[s("x")])), "true");
         assert_eq!(l.java_string(), "[1, 2, x]");
         assert_eq!(ret(index(&l, &Value::Int(-1))), "x");
-        let m = Value::new_map(IndexMap::new());
+        let m = Value::new_map(Entries::default());
         assert_eq!(ret(call(&m, "put", &[s("a"), Value::Int(1)])), "null");
         assert_eq!(ret(call(&m, "put", &[s("a"), Value::Int(2)])), "1");
         assert_eq!(ret(call(&m, "entrySet", &[])), "[a=2]");

@@ -12,6 +12,14 @@ use indexmap::IndexMap;
 
 use super::ast::Block;
 
+/// The hasher of the engine's maps (`$item.field` and every loop variable go through one).
+/// Templates and bodies are the user's own, so foldhash's speed matters and SipHash's
+/// flood resistance does not; iteration order never depends on it (maps keep insertion order).
+pub type FastHash = foldhash::fast::RandomState;
+
+/// A `LinkedHashMap`'s entries, in insertion order.
+pub type Entries = IndexMap<Key, Value, FastHash>;
+
 /// A Java object (or `null`).
 #[derive(Debug, Clone)]
 pub enum Value {
@@ -51,7 +59,7 @@ pub struct JList {
 /// (it prints as JSON only inside a `JSONArray`; alone it prints as a Java map, as recorded on AWS).
 #[derive(Debug, Clone, Default)]
 pub struct JMap {
-    pub entries: IndexMap<Key, Value>,
+    pub entries: Entries,
 }
 
 /// A `Map.Entry` from `entrySet()`: `setValue` writes through to the map.
@@ -132,7 +140,7 @@ impl Value {
         Value::List(Rc::new(RefCell::new(JList { items, json })))
     }
 
-    pub fn new_map(entries: IndexMap<Key, Value>) -> Value {
+    pub fn new_map(entries: Entries) -> Value {
         Value::Map(Rc::new(RefCell::new(JMap { entries })))
     }
 
@@ -504,7 +512,7 @@ impl<'j> Converter<'j> {
                 Value::new_list(items, self.json_lists)
             }
             serde_json::Value::Object(o) => {
-                let mut entries = IndexMap::with_capacity(o.len());
+                let mut entries = Entries::with_capacity_and_hasher(o.len(), FastHash::default());
                 for (k, x) in o {
                     let key = match self.keys.get(k.as_str()) {
                         Some(k) => k.clone(),

@@ -489,7 +489,7 @@ pub fn java_double(d: f64) -> String {
 pub fn from_json(v: &serde_json::Value, json_lists: bool) -> Value {
     Converter {
         json_lists,
-        keys: std::collections::HashMap::new(),
+        keys: std::collections::HashMap::default(),
     }
     .convert(v)
 }
@@ -497,7 +497,7 @@ pub fn from_json(v: &serde_json::Value, json_lists: bool) -> Value {
 /// JSON → Java values, sharing the text of repeated keys (a list of records repeats them all).
 struct Converter<'j> {
     json_lists: bool,
-    keys: std::collections::HashMap<&'j str, std::sync::Arc<str>>,
+    keys: std::collections::HashMap<&'j str, std::sync::Arc<str>, FastHash>,
 }
 
 impl<'j> Converter<'j> {

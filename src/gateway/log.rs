@@ -3,6 +3,7 @@
 //! clock. Lines the console never prints (the selection, the rules, UNCONFIRMED labels) start with
 //! [`LAB_PREFIX`] so that a `logContains` check of a real line stays exact.
 
+use crate::lambda::clock::Civil;
 use crate::trace::Unconfirmed;
 
 /// The prefix of every line the lab adds to the console's log.
@@ -104,45 +105,9 @@ where
     out
 }
 
-const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-/// A UTC instant broken down (proleptic Gregorian calendar).
-struct Civil {
-    year: i64,
-    month: usize,
-    day: u32,
-    weekday: &'static str,
-    h: u64,
-    m: u64,
-    s: u64,
-}
-
+/// The simulated clock's calendar fields (one implementation, shared with the Lambda side).
 fn civil(ms: u64) -> Civil {
-    let secs = ms / 1000;
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Howard Hinnant's days-from-civil inverse.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as usize;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Civil {
-        year,
-        month,
-        day,
-        weekday: DAYS[days.rem_euclid(7) as usize],
-        h: rem / 3600,
-        m: rem % 3600 / 60,
-        s: rem % 60,
-    }
+    Civil::from_epoch_ms(ms as i64)
 }
 
 /// `Wed Nov 25 04:00:00 UTC 2026` (Java's `Date.toString`, as the test console prints it).
@@ -150,12 +115,12 @@ pub fn console_date(ms: u64) -> String {
     let c = civil(ms);
     format!(
         "{} {} {:02} {:02}:{:02}:{:02} UTC {}",
-        c.weekday,
-        MONTHS[c.month - 1],
+        c.weekday_abbrev(),
+        c.month_abbrev(),
         c.day,
-        c.h,
-        c.m,
-        c.s,
+        c.hour,
+        c.minute,
+        c.second,
         c.year
     )
 }
@@ -165,28 +130,19 @@ pub fn http_date(ms: u64) -> String {
     let c = civil(ms);
     format!(
         "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
-        c.weekday,
+        c.weekday_abbrev(),
         c.day,
-        MONTHS[c.month - 1],
+        c.month_abbrev(),
         c.year,
-        c.h,
-        c.m,
-        c.s
+        c.hour,
+        c.minute,
+        c.second
     )
 }
 
 /// `25/Nov/2026:04:00:00 +0000` (`$context.requestTime`, Common Log Format).
 pub fn clf_date(ms: u64) -> String {
-    let c = civil(ms);
-    format!(
-        "{:02}/{}/{}:{:02}:{:02}:{:02} +0000",
-        c.day,
-        MONTHS[c.month - 1],
-        c.year,
-        c.h,
-        c.m,
-        c.s
-    )
+    crate::lambda::clock::clf(ms as i64)
 }
 
 /// `20261125T040000Z` (the `X-Amz-Date` request header).
@@ -194,7 +150,7 @@ pub fn amz_date(ms: u64) -> String {
     let c = civil(ms);
     format!(
         "{}{:02}{:02}T{:02}{:02}{:02}Z",
-        c.year, c.month, c.day, c.h, c.m, c.s
+        c.year, c.month, c.day, c.hour, c.minute, c.second
     )
 }
 

@@ -19,6 +19,8 @@ pub const EPOCH_MS: u64 = 1_795_579_200_000;
 #[derive(Debug, Default)]
 pub struct ConsoleLog {
     lines: Vec<String>,
+    /// The last date prefix written: most lines share one simulated instant.
+    date: (u64, String),
 }
 
 impl ConsoleLog {
@@ -26,6 +28,7 @@ impl ConsoleLog {
     pub fn start(request_id: &str) -> ConsoleLog {
         ConsoleLog {
             lines: vec![format!("Execution log for request {request_id}")],
+            ..ConsoleLog::default()
         }
     }
 
@@ -36,7 +39,13 @@ impl ConsoleLog {
 
     /// A console line at simulated time `ms`; the message is cut as CloudWatch cuts it.
     pub fn line(&mut self, ms: u64, message: &str) {
-        let mut out = console_date(ms);
+        if self.date.1.is_empty() || self.date.0 != ms {
+            self.date = (ms, console_date(ms));
+        }
+        let mut out = String::with_capacity(
+            self.date.1.len() + 3 + message.len().min(MAX_MESSAGE_BYTES + 16),
+        );
+        out.push_str(&self.date.1);
         out.push_str(" : ");
         push_truncated(&mut out, message);
         self.lines.push(out);

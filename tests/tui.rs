@@ -3,35 +3,15 @@
 
 #![cfg(feature = "tui")]
 
+mod common;
+
 use apigw_lab::tui::state::{Column, Overlay, Pane, State};
-use apigw_lab::tui::{Action, Cmd, Theme, draw, update};
+use apigw_lab::tui::{Action, Cmd, draw, update};
+use common::{builtin_state, screen};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::Input;
-
-fn builtin_state(i: usize) -> State {
-    let b = &apigw_lab::scenario::builtin()[i];
-    let sc = b.scenario().expect("built-in scenario loads");
-    State::new(sc, None, format!("built-in: {}", b.name), Theme::plain())
-}
-
-fn screen(s: &mut State, w: u16, h: u16) -> String {
-    update(s, Action::Resize(w, h));
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| draw(s, f)).unwrap();
-    let buf = term.backend().buffer();
-    (0..h)
-        .map(|y| {
-            (0..w)
-                .map(|x| buf[(x, y)].symbol())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn key(c: char) -> Action {
     Action::Edit(Input::from(KeyEvent::new(

@@ -569,31 +569,9 @@ pub(crate) fn java_number_string(n: &Number) -> String {
     java_double_string(n.as_f64().unwrap_or(f64::NAN))
 }
 
-/// `Double.toString(d)`.
+/// `Double.toString(d)` (one implementation, shared with the Velocity engine's Java values).
 pub(crate) fn java_double_string(d: f64) -> String {
-    if d.is_nan() {
-        return "NaN".into();
-    }
-    if d.is_infinite() {
-        return if d > 0.0 { "Infinity" } else { "-Infinity" }.into();
-    }
-    if d == 0.0 {
-        return if d.is_sign_negative() { "-0.0" } else { "0.0" }.into();
-    }
-    let abs = d.abs();
-    if (1e-3..1e7).contains(&abs) {
-        let s = format!("{d}");
-        if s.contains('.') { s } else { format!("{s}.0") }
-    } else {
-        let s = format!("{d:e}");
-        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
-        let mantissa = if mantissa.contains('.') {
-            mantissa.to_string()
-        } else {
-            format!("{mantissa}.0")
-        };
-        format!("{mantissa}E{exp}")
-    }
+    crate::vtl::value::java_double(d)
 }
 
 /// `new BigDecimal(s).toString()`: canonical digits, scientific notation when Java uses it.

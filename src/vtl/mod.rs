@@ -25,7 +25,7 @@ mod lexer;
 mod methods;
 mod parser;
 pub mod util;
-mod value;
+pub(crate) mod value;
 
 #[cfg(test)]
 mod tests;

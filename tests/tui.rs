@@ -391,3 +391,37 @@ fn clicks_focus_panes_and_pick_rows_and_the_wheel_scrolls() {
     );
     assert!(s.scroll[apigw_lab::tui::update::scroll_slot(Pane::Log)] > 0);
 }
+
+#[test]
+fn template_keystrokes_reuse_the_handler_run_and_handler_keystrokes_rerun_it() {
+    let mut s = builtin_state(0);
+    assert!(s.scenario.handler.code.is_some(), "seed 0 runs JavaScript");
+    apigw_lab::tui::update::evaluate_now(&mut s);
+    let (_, ran) = s.memo.stats();
+    s.set_focus(Pane::Template);
+    type_text(&mut s, "$input.body");
+    apigw_lab::tui::update::evaluate_now(&mut s);
+    let (hits, misses) = s.memo.stats();
+    assert_eq!(misses, ran, "the template does not reach the function");
+    assert_eq!(hits, 3, "one remembered run per mode");
+    let json = |e: &apigw_lab::Evaluation| serde_json::to_value(e).unwrap();
+    let fresh = apigw_lab::evaluate(&s.scenario);
+    assert_eq!(
+        json(s.eval.as_ref().unwrap()),
+        json(&fresh),
+        "the memo shows what a fresh run shows"
+    );
+
+    s.set_focus(Pane::Handler);
+    update(&mut s, key(' '));
+    apigw_lab::tui::update::evaluate_now(&mut s);
+    assert_eq!(
+        s.memo.stats().1,
+        ran + 3,
+        "edited code runs again in every mode"
+    );
+    assert_eq!(
+        json(s.eval.as_ref().unwrap()),
+        json(&apigw_lab::evaluate(&s.scenario))
+    );
+}

@@ -135,6 +135,22 @@ pub(super) struct Run {
     pub engine_bytes: usize,
 }
 
+impl Run {
+    /// The engine could not start or broke, or the run ended at a limit the host may have set
+    /// (a timeout can be the wall-clock budget, which is not told apart from simulated time;
+    /// the memory limit; a cancellation): the answer may depend on more than the code and its
+    /// inputs.
+    pub fn engine_trouble(&self) -> bool {
+        match &self.end {
+            End::Init { payload, .. } => payload["errorType"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Lab.Engine")),
+            End::Timeout | End::OutOfMemory | End::Cancelled => true,
+            End::Returned(_) | End::Threw { .. } | End::Exited { .. } => false,
+        }
+    }
+}
+
 /// Why the interrupt handler stopped the engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stop {

@@ -28,6 +28,7 @@
 pub mod clock;
 pub mod events;
 pub mod logs;
+pub mod memo;
 pub mod platform;
 pub mod runtimes;
 pub mod serialize;
@@ -44,6 +45,7 @@ use serde::Serialize;
 use crate::scenario::{Behaviour, FailKind, Handler, Throws};
 use crate::trace::Unconfirmed;
 
+pub use memo::{InvocationMemo, remembering};
 pub use runtimes::{Language, Runtime};
 pub use shared::share_returns;
 
@@ -205,11 +207,18 @@ impl CancelToken {
     }
 }
 
-/// Invokes the handler with `event_json` and returns what Lambda answers.
+/// Invokes the handler with `event_json` and returns what Lambda answers (inside a
+/// [`remembering`] scope, the memo's answer when it has one for exactly these inputs).
 pub fn invoke(handler: &Handler, event_json: &str, ctx: &InvokeContext) -> Invocation {
+    if let Some(known) = memo::recall(handler, event_json, ctx) {
+        return known;
+    }
     let mut run = Run::new(handler, event_json, ctx);
     run.perform(None);
-    run.finish()
+    let repeatable = run.repeatable();
+    let invocation = run.finish();
+    memo::remember(handler, event_json, ctx, &invocation, repeatable);
+    invocation
 }
 
 /// Like [`invoke`], for a worker thread: returns `None` as soon as possible once `cancel` is set
@@ -240,6 +249,9 @@ struct Run<'a> {
     function_error: bool,
     outcome: OutcomeKind,
     unconfirmed: Vec<Unconfirmed>,
+    /// The JavaScript engine could not run the code on its own terms (it failed to start or
+    /// broke): a retry may answer differently.
+    engine_trouble: bool,
 }
 
 impl<'a> Run<'a> {
@@ -258,7 +270,14 @@ impl<'a> Run<'a> {
             function_error: false,
             outcome: OutcomeKind::Returned,
             unconfirmed: Vec::new(),
+            engine_trouble: false,
         }
+    }
+
+    /// Whether a fresh run with the same inputs gives the same answer (see [`memo`]).
+    fn repeatable(&self) -> bool {
+        let ran_code = matches!(self.handler.behaviour(), Some(Behaviour::Code(_)));
+        memo::repeatable(self.outcome, ran_code, self.engine_trouble)
     }
 
     fn perform(&mut self, cancel: Option<&CancelToken>) {
@@ -431,6 +450,7 @@ impl<'a> Run<'a> {
             cancel,
         };
         let run = js::run(&req);
+        self.engine_trouble = run.engine_trouble();
         self.console(&run.console);
         self.report.duration_ms = round2(self.report.duration_ms + run.elapsed_ms);
         self.report.max_memory_used_mb = (self.report.max_memory_used_mb

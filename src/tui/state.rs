@@ -10,6 +10,7 @@ use super::derived::Derived;
 use super::forms::{self, FormError};
 use super::highlight::Lang;
 use super::theme::Theme;
+use crate::lambda::InvocationMemo;
 use crate::scenario::{Behaviour, FailKind, Handler, Scenario, Throws};
 use crate::trace::{Evaluation, Mode};
 
@@ -306,6 +307,9 @@ pub struct State {
     pub screen: (u16, u16),
     /// Where recovery files and lesson progress go (`None`: nowhere, e.g. in tests).
     pub state_dir: Option<PathBuf>,
+    /// Invocations of evaluations made on the UI thread ([`super::update::evaluate_now`]); the
+    /// worker thread keeps its own.
+    pub memo: InvocationMemo,
 }
 
 fn new_editor(text: &str) -> TextArea<'static> {
@@ -368,6 +372,7 @@ impl State {
             quit: false,
             screen: (0, 0),
             state_dir: None,
+            memo: InvocationMemo::default(),
         };
         s.load_editors();
         // Start on the first response with a pattern (where the story usually is).
@@ -397,8 +402,10 @@ impl State {
         let clipboard = std::mem::take(&mut self.clipboard);
         let generation = self.generation + 1;
         let state_dir = self.state_dir.take();
+        let memo = std::mem::take(&mut self.memo);
         *self = State::new(scenario, path, origin, theme);
         self.state_dir = state_dir;
+        self.memo = memo;
         self.saved = saved;
         self.screen = screen;
         self.clipboard = clipboard;

@@ -1224,6 +1224,6 @@ pub fn evaluate_now(s: &mut State) {
         return;
     }
     let generation = s.generation;
-    let result = super::worker::evaluate_caught(&s.scenario);
+    let result = super::worker::evaluate_caught(&s.scenario, &mut s.memo);
     update(s, Action::Evaluated(generation, Box::new(result)));
 }

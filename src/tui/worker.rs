@@ -5,6 +5,7 @@ use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{Receiver, Sender};
 
+use crate::lambda::InvocationMemo;
 use crate::scenario::Scenario;
 use crate::trace::Evaluation;
 
@@ -18,10 +19,16 @@ pub fn in_engine() -> bool {
     IN_ENGINE.with(Cell::get)
 }
 
-/// Runs the engine, turning a panic into its message.
-pub fn evaluate_caught(scenario: &Scenario) -> Result<Evaluation, String> {
+/// Runs the engine, turning a panic into its message. `memo` answers invocations whose inputs
+/// did not change since an earlier evaluation (typing in a template does not re-run the handler).
+pub fn evaluate_caught(
+    scenario: &Scenario,
+    memo: &mut InvocationMemo,
+) -> Result<Evaluation, String> {
     IN_ENGINE.with(|f| f.set(true));
-    let result = catch_unwind(AssertUnwindSafe(|| crate::evaluate(scenario)));
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        crate::lambda::remembering(memo, || crate::evaluate(scenario))
+    }));
     IN_ENGINE.with(|f| f.set(false));
     result.map_err(|p| {
         p.downcast_ref::<&str>()
@@ -45,13 +52,14 @@ pub fn run<F>(requests: Receiver<(u64, Scenario)>, report: F)
 where
     F: Fn(u64, Result<Evaluation, String>) + Send + 'static,
 {
+    let mut memo = InvocationMemo::default();
     while let Ok(mut next) = requests.recv() {
         // Newest edit wins: skip whatever is already superseded.
         while let Ok(newer) = requests.try_recv() {
             next = newer;
         }
         let (generation, scenario) = next;
-        report(generation, evaluate_caught(&scenario));
+        report(generation, evaluate_caught(&scenario, &mut memo));
     }
 }
 

@@ -1,6 +1,6 @@
 use crate::textarea::TextArea;
 use crate::util::{char_width, num_digits};
-use crate::wrap::WrapMode;
+use crate::wrap::{WrapMode, WrappedLine};
 #[cfg(feature = "portable-atomic")]
 use portable_atomic::{AtomicU64, Ordering};
 use ratatui_core::buffer::{Buffer, CellWidth as _};
@@ -140,6 +140,50 @@ fn clip_line(line: Line<'_>, left: usize, width: usize) -> Line<'_> {
     Line { spans, ..line }
 }
 
+/// Lines up to this many bytes are drawn as upstream does (cheap enough, and the patch's test
+/// compares against that).
+const LONG_LINE: usize = 4096;
+
+/// Columns past the right edge that are still built, so that a grapheme split by a highlight
+/// boundary (counted in pieces by `clip_line`, whole here) cannot be cut off early.
+const CUT_MARGIN: usize = 8;
+
+// apigw-lab patch: `wrapped` without the graphemes that start at or after column
+// `right + CUT_MARGIN` (counted as `clip_line` counts after tabs are expanded). Nothing after
+// the cut can be drawn: `clip_line` drops every grapheme that starts at `right` or later.
+fn visible_part(line: &str, wrapped: &WrappedLine, right: usize, tab_len: u8) -> WrappedLine {
+    let fragment = &line[wrapped.start_byte..wrapped.end_byte];
+    if fragment.len() <= LONG_LINE {
+        return *wrapped;
+    }
+    let limit = right + CUT_MARGIN;
+    let mut col = 0;
+    let mut chars = 0;
+    for (at, grapheme) in fragment.grapheme_indices(true) {
+        if col >= limit {
+            return WrappedLine {
+                end_byte: wrapped.start_byte + at,
+                end_col: wrapped.start_col + chars,
+                last_in_row: false,
+                ..*wrapped
+            };
+        }
+        col += if grapheme == "\t" {
+            if tab_len == 0 {
+                0
+            } else {
+                usize::from(tab_len) - col % usize::from(tab_len)
+            }
+        } else if grapheme.contains(char::is_control) {
+            0
+        } else {
+            grapheme.cell_width().into()
+        };
+        chars += grapheme.chars().count();
+    }
+    *wrapped
+}
+
 impl<'a> TextArea<'a> {
     fn text_widget(&'a self, top_row: usize, height: usize, top_col: u16, width: u16) -> Text<'a> {
         let lnum_len = num_digits(self.lines().len());
@@ -148,7 +192,19 @@ impl<'a> TextArea<'a> {
         let mut lines = Vec::with_capacity(bottom_row - top_row);
         for row in &screen_lines[top_row..bottom_row] {
             let line = &self.lines()[row.wrapped.row];
-            let mut spans = self.line_spans_segment(line, &row.wrapped, lnum_len);
+            // apigw-lab patch: build and clip only the part of a long line that can reach the
+            // screen (a megabyte on one line took two grapheme walks of all of it per frame).
+            let wrapped = if self.alignment() == Alignment::Left && self.mask_char().is_none() {
+                visible_part(
+                    line,
+                    &row.wrapped,
+                    usize::from(top_col) + usize::from(width),
+                    self.tab_length(),
+                )
+            } else {
+                row.wrapped
+            };
+            let mut spans = self.line_spans_segment(line, &wrapped, lnum_len);
             // Scroll here, not with `Paragraph::scroll`, which draws a wide char cut by the left
             // edge whole and drops one cut by the right edge. Like that scroll, only left-aligned
             // text is scrolled.

@@ -51,8 +51,17 @@ fn internal_server_error() -> HttpResponse {
     gateway_json(500, r#"{"message":"Internal Server Error"}"#, None, true)
 }
 
+/// The members of a structured output API Gateway reads (the others are ignored).
+const READ_KEYS: [&str; 5] = [
+    "statusCode",
+    "headers",
+    "cookies",
+    "body",
+    "isBase64Encoded",
+];
+
 fn respond(run: &mut Run, payload: &str) -> HttpResponse {
-    let value: Option<Value> = serde_json::from_str(payload).ok();
+    let value = super::payload::parse_members(payload, &READ_KEYS).ok();
     match value {
         Some(Value::Object(o)) if o.contains_key("statusCode") => structured(run, o),
         other => inferred(run, payload, other),
@@ -127,16 +136,7 @@ fn structured(run: &mut Run, mut o: serde_json::Map<String, Value>) -> HttpRespo
     let ignored: Vec<&str> = o
         .keys()
         .map(String::as_str)
-        .filter(|k| {
-            ![
-                "statusCode",
-                "headers",
-                "cookies",
-                "body",
-                "isBase64Encoded",
-            ]
-            .contains(k)
-        })
+        .filter(|k| !READ_KEYS.contains(k))
         .collect();
     if !ignored.is_empty() {
         step = step.detail(format!(

@@ -11,6 +11,7 @@ mod events;
 mod http;
 mod jackson;
 pub mod log;
+mod payload;
 mod proxy;
 mod response_params;
 mod templates;

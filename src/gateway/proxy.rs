@@ -124,7 +124,7 @@ fn malformed_because(reason: impl Into<String>, u: Unconfirmed) -> Malformed {
 
 /// Validates a payload against §5.2 and reads it.
 pub fn validate(payload: &str) -> Result<Output, Malformed> {
-    let value: Value = serde_json::from_str(payload)
+    let value = super::payload::parse_members(payload, &ALLOWED_KEYS)
         .map_err(|e| malformed(format!("the payload is not JSON ({e})")))?;
     let object = match value {
         Value::Object(o) => o,

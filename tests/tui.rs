@@ -425,3 +425,42 @@ fn template_keystrokes_reuse_the_handler_run_and_handler_keystrokes_rerun_it() {
         json(&apigw_lab::evaluate(&s.scenario))
     );
 }
+
+#[test]
+fn goals_are_checked_when_shown_and_belong_to_the_evaluation_on_screen() {
+    let mut s = builtin_state(0);
+    apigw_lab::tui::update::evaluate_now(&mut s);
+    screen(&mut s, 160, 48);
+    assert!(
+        s.expect_failures.get().is_none(),
+        "the Responses view does not check the goals"
+    );
+    update(&mut s, Cmd::LessonPane.into());
+    let shown = screen(&mut s, 160, 48);
+    assert_eq!(s.expect_failures(), [] as [String; 0]);
+    assert!(shown.contains("every goal holds"), "{shown}");
+
+    // Add a pattern that turns the success into a 500: the custom goals fail on the next
+    // evaluation, and the pane says so.
+    update(&mut s, Cmd::FocusLeft.into());
+    s.scenario
+        .integration
+        .integration_responses
+        .insert("500".into(), Default::default());
+    s.scenario.integration.integration_responses["500"].selection_pattern = Some(".*".into());
+    s.scenario
+        .integration
+        .integration_responses
+        .move_index(1, 0);
+    s.mark_edited();
+    apigw_lab::tui::update::evaluate_now(&mut s);
+    assert!(
+        s.expect_failures.get().is_none(),
+        "reset by the new evaluation"
+    );
+    let want = apigw_lab::tui::lessons::expect_failures(&s.scenario, s.eval.as_ref().unwrap());
+    assert!(!want.is_empty());
+    let shown = screen(&mut s, 160, 48);
+    assert_eq!(s.expect_failures(), want.as_slice());
+    assert!(shown.contains("goals not met yet"), "{shown}");
+}

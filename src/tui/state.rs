@@ -1,6 +1,7 @@
 //! The lab's state: the scenario being edited, the editors that show parts of it, the last
 //! evaluation and everything the screen needs to know (focus, overlays, scroll positions).
 
+use std::cell::OnceCell;
 use std::path::PathBuf;
 
 use ratatui::style::{Modifier, Style};
@@ -300,8 +301,10 @@ pub struct State {
     pub scroll: [u16; 5],
     pub history: Vec<Scenario>,
     pub lesson: Option<LessonState>,
-    /// `[expect.*]` lines that do not hold, from the last evaluation.
-    pub expect_failures: Vec<String>,
+    /// `[expect.*]` lines that do not hold in [`State::eval`], worked out when first needed
+    /// (checking a megabyte body against `bodyJson` is not free, and most screens do not show
+    /// the goals); reset whenever `eval` changes.
+    pub expect_failures: OnceCell<Vec<String>>,
     pub clipboard: String,
     pub quit: bool,
     pub screen: (u16, u16),
@@ -367,7 +370,7 @@ impl State {
             scroll: [0; 5],
             history: Vec::new(),
             lesson: None,
-            expect_failures: Vec::new(),
+            expect_failures: OnceCell::new(),
             clipboard: String::new(),
             quit: false,
             screen: (0, 0),
@@ -719,6 +722,16 @@ impl State {
 
     pub fn set_status(&mut self, severity: Severity, text: impl Into<String>) {
         self.status = Some((severity, text.into()));
+    }
+
+    /// The `[expect.*]` lines that do not hold in the evaluation on screen (none without one).
+    /// Only `[expect]` is read from the scenario, and the lab does not edit it, so the answer
+    /// belongs to the evaluation.
+    pub fn expect_failures(&self) -> &[String] {
+        self.expect_failures.get_or_init(|| match &self.eval {
+            Some(eval) => super::lessons::expect_failures(&self.scenario, eval),
+            None => Vec::new(),
+        })
     }
 
     /// The mode whose details (log, inspector) are shown.

@@ -1080,6 +1080,7 @@ fn evaluated(s: &mut State, generation: u64, result: Result<Evaluation, String>)
             } else {
                 s.derived = Derived::from_evaluation(&eval);
                 s.eval = Some(eval);
+                s.expect_failures = Default::default();
                 s.stale = generation < s.generation;
             }
             check_lesson(s);
@@ -1201,12 +1202,10 @@ fn line_in_message(msg: &str) -> Option<usize> {
 }
 
 fn check_lesson(s: &mut State) {
-    let Some(eval) = &s.eval else { return };
-    if s.stale {
+    if s.eval.is_none() || s.stale || s.lesson.is_none() {
         return;
     }
-    s.expect_failures = lessons::expect_failures(&s.scenario, eval);
-    let solved_now = s.expect_failures.is_empty() && !s.scenario.expect.is_empty();
+    let solved_now = s.expect_failures().is_empty() && !s.scenario.expect.is_empty();
     let Some(l) = &mut s.lesson else { return };
     if solved_now && !l.solved {
         l.solved = true;

@@ -85,7 +85,7 @@ fn header(s: &State, f: &mut Frame, area: Rect) {
         marks.push(Span::styled(" ● edited", t.style(Role::Warning)));
     }
     if let Some(l) = &s.lesson {
-        let (mark, role) = if s.expect_failures.is_empty() && !s.stale && s.eval.is_some() {
+        let (mark, role) = if s.expect_failures().is_empty() && !s.stale && s.eval.is_some() {
             (" ✓ solved", Role::Ok)
         } else if l.solved {
             (" ✓ solved before", Role::Ok)
@@ -917,11 +917,11 @@ fn lesson_lines(s: &State, width: usize) -> Vec<Line<'static>> {
             "goals: waiting for a valid evaluation",
             t.style(Role::Muted),
         ));
-    } else if s.expect_failures.is_empty() {
+    } else if s.expect_failures().is_empty() {
         out.push(Line::styled("✓ every goal holds", t.style(Role::Ok)));
     } else {
         out.push(Line::styled("goals not met yet:", t.style(Role::Warning)));
-        for fl in &s.expect_failures {
+        for fl in s.expect_failures() {
             // A failure is `field: want …, got …` or the field then indented want/got lines.
             for (i, part) in format!("✗ {fl}").lines().enumerate() {
                 let role = if i == 0 { Role::Error } else { Role::Text };

@@ -1,9 +1,10 @@
 //! The syntax tree of a Velocity 1.7 template. Every node keeps its byte offset in the source
 //! for errors and the inspector.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::value::Value;
+use super::value::{FastHash, Value};
 
 /// A sequence of nodes (a template body, a branch, a loop body).
 #[derive(Debug, Clone, Default)]
@@ -32,6 +33,7 @@ pub enum Node {
     /// `#foreach($var in iterable) ... #end`
     Foreach {
         var: String,
+        slot: Slot,
         iterable: Expr,
         body: Block,
         pos: usize,
@@ -42,7 +44,7 @@ pub enum Node {
     Stop { pos: usize },
     /// `#define($name) ... #end`
     Define {
-        name: String,
+        slot: Slot,
         body: Arc<Block>,
         pos: usize,
     },
@@ -72,6 +74,8 @@ pub enum Node {
 pub struct Reference {
     /// The variable name after `$`.
     pub root: String,
+    /// The name's slot in the evaluator's context (`Names`).
+    pub slot: Slot,
     pub parts: Vec<Part>,
     /// `$!a`: print nothing for null.
     pub quiet: bool,
@@ -188,5 +192,63 @@ impl Lit {
             Lit::Double(d) => Value::Double(*d),
             Lit::Str(s) => Value::Str(s.clone()),
         }
+    }
+}
+
+/// A variable's index in the evaluator's context.
+pub type Slot = u32;
+
+/// `$velocityCount`, `$velocityHasNext` and `$foreach`: every `#foreach` sets them.
+pub const VELOCITY_COUNT: Slot = 0;
+pub const VELOCITY_HAS_NEXT: Slot = 1;
+pub const FOREACH: Slot = 2;
+
+/// The variable names a template mentions, each with its slot, given out while parsing so that
+/// the evaluator finds `$item` by index instead of hashing its name at every use.
+#[derive(Debug, Clone)]
+pub struct Names {
+    ids: HashMap<String, Slot, FastHash>,
+    list: Vec<String>,
+}
+
+impl Default for Names {
+    fn default() -> Self {
+        let mut names = Names {
+            ids: HashMap::default(),
+            list: Vec::new(),
+        };
+        for (slot, name) in [
+            (VELOCITY_COUNT, "velocityCount"),
+            (VELOCITY_HAS_NEXT, "velocityHasNext"),
+            (FOREACH, "foreach"),
+        ] {
+            let given = names.intern(name);
+            debug_assert_eq!(given, slot);
+        }
+        names
+    }
+}
+
+impl Names {
+    pub fn intern(&mut self, name: &str) -> Slot {
+        if let Some(&slot) = self.ids.get(name) {
+            return slot;
+        }
+        let slot = self.list.len() as Slot;
+        self.ids.insert(name.to_string(), slot);
+        self.list.push(name.to_string());
+        slot
+    }
+
+    pub fn get(&self, name: &str) -> Option<Slot> {
+        self.ids.get(name).copied()
+    }
+
+    pub fn name(&self, slot: Slot) -> &str {
+        &self.list[slot as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
     }
 }

@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
+use super::lazy::JsonNode;
 use super::methods::Call;
 use super::util;
 use super::value::{Key, Value, from_json};
@@ -116,18 +117,18 @@ impl AwsData {
                 if let Value::Map(inner) = v {
                     let mut inner = inner.borrow_mut();
                     for k in keys {
-                        inner.entries.entry(Key::str(k)).or_insert_with(empty);
+                        inner.entries_mut().entry(Key::str(k)).or_insert_with(empty);
                     }
                 }
             };
             ensure(
-                m.entries
+                m.entries_mut()
                     .entry(Key::str("responseOverride"))
                     .or_insert_with(empty),
                 &["header"],
             );
             ensure(
-                m.entries
+                m.entries_mut()
                     .entry(Key::str("requestOverride"))
                     .or_insert_with(empty),
                 &["header", "path", "querystring"],
@@ -183,6 +184,24 @@ impl AwsData {
         p.read(doc).map_err(|e| format!("JSONPath {path:?}: {e}"))
     }
 
+    /// A `$input.path` answer as a fresh Java value (a new conversion per call, as on AWS),
+    /// backed by the parsed body instead of copied out of it.
+    fn java_value(&self, v: Cow<'_, serde_json::Value>) -> Value {
+        match v {
+            Cow::Borrowed(node) => {
+                let owner: Rc<dyn std::any::Any> = self
+                    .json
+                    .get()
+                    .expect("a borrowed answer comes from the parsed body")
+                    .clone();
+                // SAFETY: `node` was read from the parsed body, which `owner` holds and no one
+                // mutates (the memo hands out shared, read-only readings).
+                unsafe { JsonNode::within(owner, node, true) }.value()
+            }
+            Cow::Owned(v) => JsonNode::owned(v, true).value(),
+        }
+    }
+
     pub fn input_property(&self, name: &str) -> Option<Value> {
         match name {
             "body" | "Body" => Some(Value::str(&self.body)),
@@ -195,11 +214,11 @@ impl AwsData {
             ("getBody", []) => Call::Returned(Value::str(&self.body)),
             // `$` is the whole document: no need to copy it through JSONPath.
             ("path", [Value::Str(p)]) if &**p == "$" => match self.json() {
-                Ok(doc) => Call::Returned(from_json(doc, true)),
+                Ok(doc) => Call::Returned(self.java_value(Cow::Borrowed(doc))),
                 Err(e) => Call::Threw(e),
             },
             ("path", [Value::Str(p)]) => match self.read(p) {
-                Ok(Some(v)) => Call::Returned(from_json(&v, true)),
+                Ok(Some(v)) => Call::Returned(self.java_value(v)),
                 Ok(None) => Call::Returned(Value::Null),
                 Err(e) => Call::Threw(e),
             },
@@ -251,7 +270,7 @@ impl AwsData {
             "base64Encode" => Call::Returned(Value::string(util::base64_encode(s))),
             "base64Decode" => done(util::base64_decode(s)),
             "parseJson" => match serde_json::from_str::<serde_json::Value>(s) {
-                Ok(v) => Call::Returned(from_json(&v, true)),
+                Ok(v) => Call::Returned(JsonNode::owned(v, true).value()),
                 Err(e) => Call::Threw(format!("$util.parseJson: Unable to parse JSON: {e}")),
             },
             _ => Call::NoSuchMethod,
@@ -306,14 +325,14 @@ pub fn overrides(context: Option<&Value>) -> Overrides {
     };
     let ctx = ctx.borrow();
     let get = |m: &Value, k: &str| match m {
-        Value::Map(m) => m.borrow().entries.get(&Key::str(k)).cloned(),
+        Value::Map(m) => m.borrow().entries().get(&Key::str(k)).cloned(),
         _ => None,
     };
     let strings = |m: Option<Value>| -> Map<String> {
         match m {
             Some(Value::Map(m)) => m
                 .borrow()
-                .entries
+                .entries()
                 .iter()
                 .filter(|(_, v)| !v.is_null())
                 .map(|(k, v)| (k.0.java_string(), v.java_string()))
@@ -321,13 +340,13 @@ pub fn overrides(context: Option<&Value>) -> Overrides {
             _ => Map::new(),
         }
     };
-    if let Some(resp) = ctx.entries.get(&Key::str("responseOverride")) {
+    if let Some(resp) = ctx.entries().get(&Key::str("responseOverride")) {
         o.status = get(resp, "status")
             .filter(|v| !v.is_null())
             .map(|v| v.java_string());
         o.headers = strings(get(resp, "header"));
     }
-    if let Some(req) = ctx.entries.get(&Key::str("requestOverride")) {
+    if let Some(req) = ctx.entries().get(&Key::str("requestOverride")) {
         o.request_path = strings(get(req, "path"));
         o.request_querystring = strings(get(req, "querystring"));
         o.request_header = strings(get(req, "header"));

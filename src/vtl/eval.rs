@@ -6,11 +6,14 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use super::ast::{BinOp, Block, Expr, Node, Part, Reference};
+use super::ast::{
+    BinOp, Block, Expr, FOREACH, Node, Part, Reference, Slot, VELOCITY_COUNT, VELOCITY_HAS_NEXT,
+};
 use super::aws::AwsData;
 use super::error::{VtlError, line_col};
 use super::methods::{self, Call, compare_numbers, java_equals};
 use super::value::{Entries, FastHash, Key, LoopInfo, Num, Value, wrap_integer};
+use super::vars::Vars;
 use super::{Inspection, InspectionKind, Template};
 
 /// Our own guards, so that no template hangs or exhausts memory.
@@ -46,7 +49,7 @@ enum Arg {
 pub struct Evaluator<'a> {
     tpl: &'a Template,
     pub aws: Option<&'a AwsData>,
-    pub vars: HashMap<String, Value, FastHash>,
+    pub vars: Vars,
     frames: Vec<Frame>,
     steps: u64,
     depth: usize,
@@ -66,7 +69,7 @@ impl<'a> Evaluator<'a> {
         Evaluator {
             tpl,
             aws,
-            vars: HashMap::default(),
+            vars: Vars::new(tpl.names.clone()),
             frames: Vec::new(),
             steps: 0,
             depth: 0,
@@ -194,10 +197,11 @@ impl<'a> Evaluator<'a> {
             }
             Node::Foreach {
                 var,
+                slot,
                 iterable,
                 body,
                 pos,
-            } => return self.foreach(var, iterable, body, *pos, out),
+            } => return self.foreach((var, *slot), iterable, body, *pos, out),
             Node::Break { pos, scope } => {
                 let target = match scope {
                     None => None,
@@ -232,9 +236,9 @@ impl<'a> Evaluator<'a> {
                 );
                 return Ok(Flow::Stop);
             }
-            Node::Define { name, body, pos } => {
+            Node::Define { slot, body, pos } => {
                 self.step(*pos)?;
-                self.vars.insert(name.clone(), Value::Block(body.clone()));
+                self.vars.set_slot(*slot, Value::Block(body.clone()));
             }
             Node::Call {
                 name,
@@ -270,8 +274,11 @@ impl<'a> Evaluator<'a> {
 
     // ---- references ----
 
-    fn lookup(&mut self, name: &str) -> R<Option<(Value, Option<Arc<str>>)>> {
-        let arg = self.frames.last().and_then(|f| f.get(name)).cloned();
+    fn lookup(&mut self, name: &str, slot: Slot) -> R<Option<(Value, Option<Arc<str>>)>> {
+        let arg = match self.frames.last() {
+            None => None,
+            Some(f) => f.get(name).cloned(),
+        };
         match arg {
             Some(Arg::Set(v, lit)) => Ok(Some((v, Some(lit)))),
             Some(Arg::ByName(e, lit)) => {
@@ -281,20 +288,55 @@ impl<'a> Evaluator<'a> {
                 self.frames.extend(frame);
                 Ok(Some((v?, Some(lit))))
             }
-            None => Ok(self.vars.get(name).map(|v| (v.clone(), None))),
+            None => Ok(self.vars.slot(slot).map(|v| (v.clone(), None))),
         }
     }
 
     /// The value of a reference (null when any step is null or unknown).
     fn reference(&mut self, r: &Reference) -> R<(Value, Option<Arc<str>>)> {
         self.miss = None;
-        let Some((mut cur, arg_literal)) = self.lookup(&r.root)? else {
+        let Some((cur, arg_literal)) = self.lookup(&r.root, r.slot)? else {
             self.miss = Some(format!("${} is not defined", r.root));
             return Ok((Value::Null, None));
         };
-        for part in &r.parts {
+        let cur = self.walk(r, cur, &r.parts)?;
+        let lit = if r.parts.is_empty() {
+            arg_literal
+        } else {
+            None
+        };
+        Ok((cur, lit))
+    }
+
+    /// Prints `$item.field` straight from the JSON document when the field is a string, number
+    /// or boolean (the common case of every loop), without making a Java value of it. Returns
+    /// `None` when it printed, otherwise the reference's value for `print_ref` to print.
+    fn print_member(&mut self, r: &Reference, out: &mut String) -> R<Option<Value>> {
+        let Some((last @ Part::Property(name), init)) = r.parts.split_last() else {
+            // Not a property: the caller's general path (parts are never empty here).
+            return Ok(Some(self.reference(r)?.0));
+        };
+        self.miss = None;
+        let Some((root, _)) = self.lookup(&r.root, r.slot)? else {
+            self.miss = Some(format!("${} is not defined", r.root));
+            return Ok(Some(Value::Null));
+        };
+        let obj = self.walk(r, root, init)?;
+        if let Value::Map(m) = &obj
+            && !matches!(name.as_str(), "class" | "Class")
+            && let Some(member) = m.borrow().json_member(name)
+            && super::lazy::write_scalar(member, out)
+        {
+            return Ok(None);
+        }
+        Ok(Some(self.walk(r, obj, std::slice::from_ref(last))?))
+    }
+
+    /// Follows properties, method calls and indexes from `cur`.
+    fn walk(&mut self, r: &Reference, mut cur: Value, parts: &[Part]) -> R<Value> {
+        for part in parts {
             if cur.is_null() {
-                return Ok((Value::Null, None));
+                return Ok(Value::Null);
             }
             cur = match part {
                 Part::Property(name) => match self.property(&cur, name) {
@@ -350,12 +392,7 @@ impl<'a> Evaluator<'a> {
                 }
             };
         }
-        let lit = if r.parts.is_empty() {
-            arg_literal
-        } else {
-            None
-        };
-        Ok((cur, lit))
+        Ok(cur)
     }
 
     fn method_error(&self, r: &Reference, msg: String) -> VtlError {
@@ -408,7 +445,17 @@ impl<'a> Evaluator<'a> {
 
     /// `ASTReference.render`: escapes, quiet nulls, literal nulls.
     fn print_ref(&mut self, r: &Reference, out: &mut String) -> R<()> {
-        let (v, arg_literal) = self.reference(r)?;
+        let direct = r.backslashes == 0
+            && self.inspections.is_none()
+            && matches!(r.parts.last(), Some(Part::Property(_)));
+        let (v, arg_literal) = if direct {
+            match self.print_member(r, out)? {
+                None => return Ok(()),
+                Some(v) => (v, None),
+            }
+        } else {
+            self.reference(r)?
+        };
         let half = r.backslashes / 2;
         let escaped = r.backslashes % 2 == 1;
         let literal: &str = arg_literal.as_deref().unwrap_or(&r.literal);
@@ -539,7 +586,7 @@ impl<'a> Evaluator<'a> {
                 *slot = Arg::Set(v, lit);
                 return Ok(());
             }
-            self.vars.insert(target.root.clone(), v);
+            self.vars.set_slot(target.slot, v);
             return Ok(());
         };
         let prefix = Reference {
@@ -549,18 +596,18 @@ impl<'a> Evaluator<'a> {
         let (obj, _) = self.reference(&prefix)?;
         match (last, &obj) {
             (Part::Property(name), Value::Map(m)) => {
-                m.borrow_mut().entries.insert(Key::str(name), v);
+                m.borrow_mut().entries_mut().insert(Key::str(name), v);
             }
             (Part::Index(k), Value::Map(m)) => {
                 let k = self.value(k)?;
-                m.borrow_mut().entries.insert(Key(k), v);
+                m.borrow_mut().entries_mut().insert(Key(k), v);
             }
             (Part::Index(k), Value::List(l)) => {
                 let k = self.value(k)?;
-                let len = l.borrow().items.len();
+                let len = l.borrow().items().len();
                 match k {
                     Value::Int(i) if i >= 0 && (i as usize) < len => {
-                        l.borrow_mut().items[i as usize] = v
+                        l.borrow_mut().items_mut()[i as usize] = v
                     }
                     Value::Int(i) => {
                         return Err(self.err(pos, format!("Error invoking method 'set(java.lang.Integer)' in java.util.ArrayList: Index {i} out of bounds for length {len}")));
@@ -590,7 +637,7 @@ impl<'a> Evaluator<'a> {
 
     fn foreach(
         &mut self,
-        var: &str,
+        (var, slot): (&str, Slot),
         iterable: &Expr,
         body: &Block,
         pos: usize,
@@ -606,7 +653,7 @@ impl<'a> Evaluator<'a> {
         let items: Vec<Value> = match &coll {
             Value::List(_) => Vec::new(),
             Value::Array(a) => a.to_vec(),
-            Value::Map(m) => m.borrow().entries.values().cloned().collect(),
+            Value::Map(m) => m.borrow().entries().values().cloned().collect(),
             _ => Vec::new(),
         };
         let mut note = match &coll {
@@ -614,17 +661,14 @@ impl<'a> Evaluator<'a> {
             Value::List(_) | Value::Array(_) | Value::Map(_) => None,
             other => Some(format!("{} is not iterable", other.kind())),
         };
-        let saved: Vec<(&str, Option<Value>)> =
-            [var, "velocityCount", "velocityHasNext", "foreach"]
-                .into_iter()
-                .map(|k| (k, self.vars.get(k).cloned()))
-                .collect();
+        let saved = [slot, VELOCITY_COUNT, VELOCITY_HAS_NEXT, FOREACH]
+            .map(|k| (k, self.vars.slot(k).cloned()));
         let parent = self.loops.last().cloned();
         let id = self.next_loop;
         self.next_loop += 1;
         let n = live
             .as_ref()
-            .map_or(items.len(), |l| l.borrow().items.len());
+            .map_or(items.len(), |l| l.borrow().items().len());
         let mut flow = Flow::Normal;
         let mut done = 0;
         let mut snapshot = items.into_iter();
@@ -632,17 +676,18 @@ impl<'a> Evaluator<'a> {
             let (item, has_next) = match &live {
                 Some(l) => {
                     let l = l.borrow();
-                    if i >= l.items.len() {
+                    let items = l.items();
+                    if i >= items.len() {
                         break;
                     }
-                    if l.items.len() != n {
+                    if items.len() != n {
                         drop(l);
                         self.restore(saved);
                         return Err(self
                             .err(pos, "ConcurrentModificationException: the list changed while #foreach was iterating it")
                             .with_hint("collect changes in another list and apply them after the loop"));
                     }
-                    (l.items[i].clone(), i + 1 < l.items.len())
+                    (items[i].clone(), i + 1 < items.len())
                 }
                 None => match snapshot.next() {
                     Some(item) => (item, i + 1 < n),
@@ -663,9 +708,9 @@ impl<'a> Evaluator<'a> {
             }
             self.step(pos)?;
             if item.is_null() {
-                self.vars.remove(var);
+                self.vars.clear_slot(slot);
             } else {
-                set_var(&mut self.vars, var, item);
+                self.vars.set_slot(slot, item);
             }
             let info = Value::Loop(Rc::new(LoopInfo {
                 id,
@@ -673,9 +718,9 @@ impl<'a> Evaluator<'a> {
                 has_next,
                 parent: parent.clone(),
             }));
-            set_var(&mut self.vars, "velocityCount", Value::Int(i as i32 + 1));
-            set_var(&mut self.vars, "velocityHasNext", Value::Bool(has_next));
-            set_var(&mut self.vars, "foreach", info.clone());
+            self.vars.set_slot(VELOCITY_COUNT, Value::Int(i as i32 + 1));
+            self.vars.set_slot(VELOCITY_HAS_NEXT, Value::Bool(has_next));
+            self.vars.set_slot(FOREACH, info.clone());
             self.loops.push(info);
             let f = self.block(body, out);
             self.loops.pop();
@@ -717,11 +762,11 @@ impl<'a> Evaluator<'a> {
         Ok(flow)
     }
 
-    fn restore(&mut self, saved: Vec<(&str, Option<Value>)>) {
+    fn restore(&mut self, saved: [(Slot, Option<Value>); 4]) {
         for (k, v) in saved {
             match v {
-                Some(v) => self.vars.insert(k.to_string(), v),
-                None => self.vars.remove(k),
+                Some(v) => self.vars.set_slot(k, v),
+                None => self.vars.clear_slot(k),
             };
         }
     }
@@ -802,7 +847,7 @@ impl<'a> Evaluator<'a> {
             return Ok(Flow::Normal);
         }
         let text = self.text(&v, pos)?;
-        let mut inner = Template::parse(&text)
+        let mut inner = Template::parse_within(&text, self.tpl)
             .map_err(|e| self.err(pos, format!("#evaluate: {}", e.message)))?;
         for (name, m) in &self.tpl.macros {
             inner.macros.insert(name.clone(), m.clone());
@@ -810,12 +855,14 @@ impl<'a> Evaluator<'a> {
         self.enter(pos)?;
         // The evaluated text sees this context; its positions are its own, so errors point here.
         let mut sub = Evaluator::new(&inner, self.aws, self.limits, false);
-        sub.vars = std::mem::take(&mut self.vars);
+        let outer = std::mem::replace(&mut self.vars, Vars::new(Default::default()));
+        sub.vars = outer.rebind(inner.names.clone());
         sub.frames = std::mem::take(&mut self.frames);
         sub.steps = self.steps;
         sub.depth = self.depth;
         let r = sub.block(&inner.block, out);
-        self.vars = std::mem::take(&mut sub.vars);
+        let inner_vars = std::mem::replace(&mut sub.vars, Vars::new(Default::default()));
+        self.vars = inner_vars.rebind(self.tpl.names.clone());
         self.frames = std::mem::take(&mut sub.frames);
         self.steps = sub.steps;
         self.depth -= 1;
@@ -1015,16 +1062,6 @@ impl<'a> Evaluator<'a> {
                 Ok(Value::Null)
             }
             Err(msg) => Err(self.err(pos, msg)),
-        }
-    }
-}
-
-/// Assign without allocating the key when the variable exists (loop variables, every iteration).
-fn set_var(vars: &mut HashMap<String, Value, FastHash>, name: &str, v: Value) {
-    match vars.get_mut(name) {
-        Some(slot) => *slot = v,
-        None => {
-            vars.insert(name.to_string(), v);
         }
     }
 }

@@ -34,7 +34,7 @@ pub fn call(obj: &Value, name: &str, args: &[Value]) -> Call {
             ("getKey", []) => Returned(e.key.0.clone()),
             ("getValue", []) => Returned(e.value.borrow().clone()),
             ("setValue", [v]) => {
-                if let Some(slot) = e.map.borrow_mut().entries.get_mut(&e.key) {
+                if let Some(slot) = e.map.borrow_mut().entries_mut().get_mut(&e.key) {
                     *slot = v.clone();
                 }
                 Returned(e.value.replace(v.clone()))
@@ -93,13 +93,7 @@ pub fn property(obj: &Value, name: &str) -> Option<Value> {
         if name == "class" || name == "Class" {
             return Some(Value::Class(obj.java_class()));
         }
-        return Some(
-            m.borrow()
-                .entries
-                .get(&StrKey(name))
-                .cloned()
-                .unwrap_or(Value::Null),
-        );
+        return Some(m.borrow().get_str(name).unwrap_or(Value::Null));
     }
     let cap = capitalize(name);
     if let Returned(v) = call(obj, &format!("get{cap}"), &[]) {
@@ -109,16 +103,6 @@ pub fn property(obj: &Value, name: &str) -> Option<Value> {
         return Some(v);
     }
     None
-}
-
-/// Looks a `String` key up without allocating a `Key`.
-#[derive(Hash)]
-struct StrKey<'a>(&'a str);
-
-impl indexmap::Equivalent<Key> for StrKey<'_> {
-    fn equivalent(&self, key: &Key) -> bool {
-        matches!(&key.0, Value::Str(s) if &**s == self.0)
-    }
 }
 
 fn capitalize(name: &str) -> String {
@@ -443,7 +427,7 @@ fn string_extras(s: &str, this: &Value, name: &str, args: &[Value]) -> Option<Ca
         ("stripTrailing", []) => Returned(Value::str(s.trim_end())),
         ("join", [Value::Str(sep), rest @ ..]) if !rest.is_empty() => {
             let parts: Vec<String> = match rest {
-                [Value::List(l)] => l.borrow().items.iter().map(Value::java_string).collect(),
+                [Value::List(l)] => l.borrow().items().iter().map(Value::java_string).collect(),
                 [Value::Array(a)] => a.iter().map(Value::java_string).collect(),
                 _ => rest.iter().map(Value::java_string).collect(),
             };
@@ -670,33 +654,40 @@ fn java_format(fmt: &str, args: &[Value]) -> Result<String, String> {
 
 fn list_len(obj: &Value) -> usize {
     match obj {
-        Value::List(l) => l.borrow().items.len(),
+        Value::List(l) => l.borrow().items().len(),
         Value::Array(a) => a.len(),
         _ => 0,
     }
 }
 
 fn list_method(obj: &Value, name: &str, args: &[Value]) -> Call {
-    let items: Vec<Value> = match obj {
-        Value::List(l) => l.borrow().items.clone(),
-        Value::Array(a) => a.to_vec(),
+    let read = match obj {
+        // A JSON list answers `size()` without building its items.
+        Value::List(l) if (name, args.len()) == ("size", 0) => {
+            return Returned(Value::Int(l.borrow().len() as i32));
+        }
+        Value::List(l) => list_read(obj, l.borrow().items(), name, args),
+        Value::Array(a) => list_read(obj, a, name, args),
         _ => return NoSuchMethod,
     };
+    match read {
+        NoSuchMethod if matches!(obj, Value::List(_)) => list_write(obj, name, args),
+        done => done,
+    }
+}
+
+fn out_of_bounds(obj: &Value, name: &str, i: i32, len: usize) -> Call {
+    threw(
+        obj,
+        name,
+        format!("java.lang.IndexOutOfBoundsException: Index {i} out of bounds for length {len}"),
+    )
+}
+
+/// The methods of `List` (and `String[]`) that only read.
+fn list_read(obj: &Value, items: &[Value], name: &str, args: &[Value]) -> Call {
     let len = items.len();
-    let oob = |i: i32| {
-        threw(
-            obj,
-            name,
-            format!(
-                "java.lang.IndexOutOfBoundsException: Index {i} out of bounds for length {len}"
-            ),
-        )
-    };
-    let read_only = matches!(obj, Value::Array(_));
-    let with_list = |f: &mut dyn FnMut(&mut Vec<Value>) -> Call| match obj {
-        Value::List(l) => f(&mut l.borrow_mut().items),
-        _ => NoSuchMethod,
-    };
+    let oob = |i: i32| out_of_bounds(obj, name, i, len);
     match (name, args) {
         ("size", []) => Returned(Value::Int(len as i32)),
         ("isEmpty", []) => Returned(Value::Bool(len == 0)),
@@ -707,7 +698,7 @@ fn list_method(obj: &Value, name: &str, args: &[Value]) -> Call {
         },
         ("contains", [x]) => Returned(Value::Bool(items.iter().any(|v| java_equals(v, x)))),
         // An iterator over a copy: what `#foreach` needs from it.
-        ("iterator" | "listIterator", []) => Returned(Value::new_list(items.clone(), false)),
+        ("iterator" | "listIterator", []) => Returned(Value::new_list(items.to_vec(), false)),
         ("indexOf", [x]) => Returned(Value::Int(
             items
                 .iter()
@@ -733,7 +724,19 @@ fn list_method(obj: &Value, name: &str, args: &[Value]) -> Call {
             ),
             _ => NoSuchMethod,
         },
-        _ if read_only => NoSuchMethod,
+        _ => NoSuchMethod,
+    }
+}
+
+/// The methods of `List` that change it.
+fn list_write(obj: &Value, name: &str, args: &[Value]) -> Call {
+    let Value::List(list) = obj else {
+        return NoSuchMethod;
+    };
+    let len = list.borrow().len();
+    let oob = |i: i32| out_of_bounds(obj, name, i, len);
+    let with_list = |f: &mut dyn FnMut(&mut Vec<Value>) -> Call| f(list.borrow_mut().items_mut());
+    match (name, args) {
         ("add", [x]) => with_list(&mut |l| {
             l.push(x.clone());
             Returned(Value::Bool(true))
@@ -769,7 +772,7 @@ fn list_method(obj: &Value, name: &str, args: &[Value]) -> Call {
             None => Returned(Value::Bool(false)),
         }),
         ("addAll", [Value::List(other)]) => {
-            let extra = other.borrow().items.clone();
+            let extra = other.borrow().items().clone();
             with_list(&mut |l| {
                 l.extend(extra.iter().cloned());
                 Returned(Value::Bool(!extra.is_empty()))
@@ -791,57 +794,57 @@ fn map_method(obj: &Value, name: &str, args: &[Value]) -> Call {
     match (name, args) {
         ("get", [k]) => Returned(
             m.borrow()
-                .entries
+                .entries()
                 .get(&key(k))
                 .cloned()
                 .unwrap_or(Value::Null),
         ),
         ("getOrDefault", [k, d]) => Returned(
             m.borrow()
-                .entries
+                .entries()
                 .get(&key(k))
                 .cloned()
                 .unwrap_or_else(|| d.clone()),
         ),
-        ("containsKey", [k]) => Returned(Value::Bool(m.borrow().entries.contains_key(&key(k)))),
+        ("containsKey", [k]) => Returned(Value::Bool(m.borrow().entries().contains_key(&key(k)))),
         ("containsValue", [v]) => Returned(Value::Bool(
-            m.borrow().entries.values().any(|x| java_equals(x, v)),
+            m.borrow().entries().values().any(|x| java_equals(x, v)),
         )),
         ("put", [k, v]) => Returned(
             m.borrow_mut()
-                .entries
+                .entries_mut()
                 .insert(key(k), v.clone())
                 .unwrap_or(Value::Null),
         ),
         ("putIfAbsent", [k, v]) => {
             let mut b = m.borrow_mut();
-            match b.entries.get(&key(k)) {
+            match b.entries().get(&key(k)) {
                 Some(old) if !old.is_null() => Returned(old.clone()),
                 _ => {
-                    b.entries.insert(key(k), v.clone());
+                    b.entries_mut().insert(key(k), v.clone());
                     Returned(Value::Null)
                 }
             }
         }
         ("remove", [k]) => Returned(
             m.borrow_mut()
-                .entries
+                .entries_mut()
                 .shift_remove(&key(k))
                 .unwrap_or(Value::Null),
         ),
-        ("size", []) => Returned(Value::Int(m.borrow().entries.len() as i32)),
-        ("isEmpty", []) => Returned(Value::Bool(m.borrow().entries.is_empty())),
+        ("size", []) => Returned(Value::Int(m.borrow().entries().len() as i32)),
+        ("isEmpty", []) => Returned(Value::Bool(m.borrow().entries().is_empty())),
         ("keySet", []) => Returned(Value::new_list(
-            m.borrow().entries.keys().map(|k| k.0.clone()).collect(),
+            m.borrow().entries().keys().map(|k| k.0.clone()).collect(),
             false,
         )),
         ("values", []) => Returned(Value::new_list(
-            m.borrow().entries.values().cloned().collect(),
+            m.borrow().entries().values().cloned().collect(),
             false,
         )),
         ("entrySet", []) => Returned(Value::new_list(
             m.borrow()
-                .entries
+                .entries()
                 .iter()
                 .map(|(k, v)| {
                     Value::Entry(std::rc::Rc::new(super::value::EntryRef {
@@ -854,12 +857,12 @@ fn map_method(obj: &Value, name: &str, args: &[Value]) -> Call {
             false,
         )),
         ("putAll", [Value::Map(other)]) => {
-            let extra: Entries = other.borrow().entries.clone();
-            m.borrow_mut().entries.extend(extra);
+            let extra: Entries = other.borrow().entries().clone();
+            m.borrow_mut().entries_mut().extend(extra);
             Returned(Value::str(""))
         }
         ("clear", []) => {
-            m.borrow_mut().entries.clear();
+            m.borrow_mut().entries_mut().clear();
             Returned(Value::str(""))
         }
         _ => NoSuchMethod,
@@ -967,18 +970,20 @@ fn equals_at(a: &Value, b: &Value, depth: usize) -> bool {
                 return false;
             };
             let (x, y) = (x.borrow(), y.borrow());
-            x.items.len() == y.items.len()
-                && x.items
+            x.len() == y.len()
+                && x.items()
                     .iter()
-                    .zip(&y.items)
+                    .zip(y.items())
                     .all(|(p, q)| equals_at(p, q, depth + 1))
         }
         (Value::Map(x), Value::Map(y)) => {
             let (x, y) = (x.borrow(), y.borrow());
-            x.entries.len() == y.entries.len()
-                && x.entries
-                    .iter()
-                    .all(|(k, v)| y.entries.get(k).is_some_and(|w| equals_at(v, w, depth + 1)))
+            x.entries().len() == y.entries().len()
+                && x.entries().iter().all(|(k, v)| {
+                    y.entries()
+                        .get(k)
+                        .is_some_and(|w| equals_at(v, w, depth + 1))
+                })
         }
         (Value::Entry(x), Value::Entry(y)) => {
             x.key == y.key && java_equals(&x.value.borrow(), &y.value.borrow())
@@ -1016,10 +1021,10 @@ fn hash_at(v: &Value, depth: usize) -> i32 {
             let bits = d.to_bits();
             (bits ^ (bits >> 32)) as i32
         }
-        Value::List(l) => l.borrow().items.iter().fold(1i32, |h, x| {
+        Value::List(l) => l.borrow().items().iter().fold(1i32, |h, x| {
             h.wrapping_mul(31).wrapping_add(hash_at(x, depth + 1))
         }),
-        Value::Map(m) => m.borrow().entries.iter().fold(0i32, |h, (k, x)| {
+        Value::Map(m) => m.borrow().entries().iter().fold(0i32, |h, (k, x)| {
             h.wrapping_add(hash_at(&k.0, depth + 1) ^ hash_at(x, depth + 1))
         }),
         Value::Entry(e) => java_hash(&e.key.0) ^ java_hash(&e.value.borrow()),

@@ -21,11 +21,13 @@ mod ast;
 mod aws;
 mod error;
 mod eval;
+mod lazy;
 mod lexer;
 mod methods;
 mod parser;
 pub mod util;
 pub(crate) mod value;
+mod vars;
 
 #[cfg(test)]
 mod tests;
@@ -52,16 +54,26 @@ pub struct Template {
     source: String,
     block: Block,
     macros: HashMap<String, Arc<MacroDef>>,
+    names: Arc<ast::Names>,
 }
 
 impl Template {
     /// Parse Velocity 1.7 source. Errors carry the position and, where we can, a hint.
     pub fn parse(src: &str) -> Result<Template, VtlError> {
-        let parsed = parser::parse(src)?;
+        Self::from_parsed(src, parser::parse(src)?)
+    }
+
+    /// Parse text that runs inside `outer`'s context (`#evaluate`).
+    fn parse_within(src: &str, outer: &Template) -> Result<Template, VtlError> {
+        Self::from_parsed(src, parser::parse_with(src, (*outer.names).clone())?)
+    }
+
+    fn from_parsed(src: &str, parsed: parser::Parsed) -> Result<Template, VtlError> {
         Ok(Template {
             source: src.to_string(),
             block: parsed.block,
             macros: parsed.macros,
+            names: Arc::new(parsed.names),
         })
     }
 
@@ -158,7 +170,7 @@ pub fn render(t: &Template, env: &Env, opts: &RenderOptions) -> Result<Rendered,
     let limits = limits(opts, Some(MAX_FOREACH));
     let mut ev = Evaluator::new(t, Some(&data), limits, opts.inspect);
     for (k, v) in data.variables(env) {
-        ev.vars.insert(k, v);
+        ev.vars.insert(&k, v);
     }
     let mut out = String::new();
     run(&mut ev, t, &mut out)?;
@@ -182,7 +194,11 @@ pub fn render_plain(
     let mut ev = Evaluator::new(t, None, limits(opts, None), opts.inspect);
     for (k, v) in vars {
         if !v.is_null() {
-            ev.vars.insert(k.clone(), value::from_json(v, false));
+            // SAFETY: `vars` is borrowed, unchanged, for this whole call, and every value made
+            // from it lives in the evaluator, which is dropped before the call returns (a
+            // `Rendered` holds text only).
+            let node = unsafe { lazy::JsonNode::borrowed(v, false) };
+            ev.vars.insert(k, node.value());
         }
     }
     let mut out = String::new();

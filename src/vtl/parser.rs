@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::ast::{BinOp, Block, Expr, Lit, MacroDef, Node, Part, Reference};
+use super::ast::{BinOp, Block, Expr, Lit, MacroDef, Names, Node, Part, Reference};
 use super::error::VtlError;
 use super::lexer::{self, NumKind};
 
@@ -23,10 +23,17 @@ const NO_BACKSLASH_ESCAPE: &str = "Velocity 1.7 has no backslash escape inside s
 pub struct Parsed {
     pub block: Block,
     pub macros: HashMap<String, Arc<MacroDef>>,
+    pub names: Names,
 }
 
 /// Parse a whole template.
 pub fn parse(src: &str) -> Result<Parsed, VtlError> {
+    parse_with(src, Names::default())
+}
+
+/// Parse a template whose variables extend `names` (`#evaluate`d text shares its caller's
+/// context, and may call the caller's macros, whose references have slots in `names`).
+pub fn parse_with(src: &str, names: Names) -> Result<Parsed, VtlError> {
     let mut p = Parser {
         full: src,
         src,
@@ -34,6 +41,7 @@ pub fn parse(src: &str) -> Result<Parsed, VtlError> {
         pos: 0,
         depth: 0,
         macros: HashMap::new(),
+        names,
         bad_quote: None,
         literal_next: false,
     };
@@ -44,6 +52,7 @@ pub fn parse(src: &str) -> Result<Parsed, VtlError> {
     Ok(Parsed {
         block: Block { nodes },
         macros: p.macros,
+        names: p.names,
     })
 }
 
@@ -65,6 +74,7 @@ struct Parser<'s> {
     pos: usize,
     depth: usize,
     macros: HashMap<String, Arc<MacroDef>>,
+    names: Names,
     /// The next `#word` carries a `$` in its token: print it as text (no directive or macro).
     literal_next: bool,
     /// Where a string literal ended right after a backslash (`"a \"b"`), for the hint.
@@ -497,6 +507,7 @@ impl<'s> Parser<'s> {
         }
         self.leave();
         Ok(Some(Reference {
+            slot: self.names.intern(&root),
             root,
             parts,
             quiet,
@@ -724,6 +735,7 @@ impl<'s> Parser<'s> {
             pos: 0,
             depth: self.depth,
             macros: std::mem::take(&mut self.macros),
+            names: std::mem::take(&mut self.names),
             bad_quote: None,
             literal_next: false,
         };
@@ -731,6 +743,7 @@ impl<'s> Parser<'s> {
         // only when the literal had no doubled quotes or escapes (then they coincide).
         let result = sub.nodes();
         self.macros = std::mem::take(&mut sub.macros);
+        self.names = std::mem::take(&mut sub.names);
         self.leave();
         let (nodes, t) = result?;
         if let Some(t) = t {
@@ -1107,8 +1120,8 @@ impl<'s> Parser<'s> {
             "macro" => self.macro_def(start, has_paren).map(|()| None),
             "define" => {
                 let args = self.require_args("#define", start, has_paren)?;
-                let name = match args.as_slice() {
-                    [DirArg::Expr(Expr::Ref(r))] if r.parts.is_empty() => r.root.clone(),
+                let slot = match args.as_slice() {
+                    [DirArg::Expr(Expr::Ref(r))] if r.parts.is_empty() => r.slot,
                     _ => {
                         return Err(self.err(
                             start,
@@ -1118,7 +1131,7 @@ impl<'s> Parser<'s> {
                 };
                 let body = self.block_until_end("#define", start)?;
                 Ok(Some(Node::Define {
-                    name,
+                    slot,
                     body: Arc::new(body),
                     pos,
                 }))
@@ -1300,7 +1313,7 @@ impl<'s> Parser<'s> {
                 Some(DirArg::Word(w)),
                 Some(DirArg::Expr(e)),
                 None,
-            ) if w == "in" && r.parts.is_empty() => (r.root.clone(), e),
+            ) if w == "in" && r.parts.is_empty() => ((r.root.clone(), r.slot), e),
             _ => {
                 // Velocity 1.7 accepts it and renders nothing: keep the body parsed, drop it.
                 self.block_until_end("#foreach", start)?;
@@ -1308,8 +1321,10 @@ impl<'s> Parser<'s> {
             }
         };
         let body = self.block_until_end("#foreach", start)?;
+        let (var, slot) = var;
         Ok(Node::Foreach {
             var,
+            slot,
             iterable,
             body,
             pos: self.abs(start),

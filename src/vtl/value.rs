@@ -3,7 +3,7 @@
 //! `Map.Entry`, `String[]`, and the few objects templates meet (`#define` blocks, `$foreach`,
 //! API Gateway's `$input` and `$util`). Lists and maps are shared and mutable, as in Java.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
@@ -11,6 +11,7 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 
 use super::ast::Block;
+use super::lazy::JsonNode;
 
 /// The hasher of the engine's maps (`$item.field` and every loop variable go through one).
 /// Templates and bodies are the user's own, so foldhash's speed matters and SipHash's
@@ -49,17 +50,120 @@ pub enum Value {
 }
 
 /// `java.util.ArrayList`, or json-smart's `JSONArray` (`json`), whose `toString` is compact JSON.
+/// A list read from JSON builds its items on first use (`super::lazy`).
 #[derive(Debug, Clone, Default)]
 pub struct JList {
-    pub items: Vec<Value>,
+    items: OnceCell<Vec<Value>>,
+    source: Option<JsonNode>,
     pub json: bool,
 }
 
-/// `java.util.LinkedHashMap` (insertion order), or json-smart's `JSONObject` when `json` is set
-/// (it prints as JSON only inside a `JSONArray`; alone it prints as a Java map, as recorded on AWS).
+impl JList {
+    pub fn new(items: Vec<Value>, json: bool) -> JList {
+        JList {
+            items: OnceCell::from(items),
+            source: None,
+            json,
+        }
+    }
+
+    pub fn lazy(source: JsonNode, json: bool) -> JList {
+        JList {
+            items: OnceCell::new(),
+            source: Some(source),
+            json,
+        }
+    }
+
+    pub fn items(&self) -> &Vec<Value> {
+        self.items.get_or_init(|| {
+            self.source
+                .as_ref()
+                .map(JsonNode::items)
+                .unwrap_or_default()
+        })
+    }
+
+    pub fn items_mut(&mut self) -> &mut Vec<Value> {
+        self.items();
+        self.items.get_mut().expect("items were just built")
+    }
+
+    /// The number of items, without building them.
+    pub fn len(&self) -> usize {
+        match (self.items.get(), &self.source) {
+            (None, Some(src)) => src.get().as_array().map_or(0, Vec::len),
+            _ => self.items().len(),
+        }
+    }
+}
+
+/// `java.util.LinkedHashMap` (insertion order), or json-smart's `JSONObject` (which prints as
+/// JSON only inside a `JSONArray`; alone it prints as a Java map, as recorded on AWS). A map read
+/// from JSON builds its entries on first use (`super::lazy`).
 #[derive(Debug, Clone, Default)]
 pub struct JMap {
-    pub entries: Entries,
+    entries: OnceCell<Entries>,
+    source: Option<JsonNode>,
+}
+
+impl JMap {
+    pub fn new(entries: Entries) -> JMap {
+        JMap {
+            entries: OnceCell::from(entries),
+            source: None,
+        }
+    }
+
+    pub fn lazy(source: JsonNode) -> JMap {
+        JMap {
+            entries: OnceCell::new(),
+            source: Some(source),
+        }
+    }
+
+    pub fn entries(&self) -> &Entries {
+        self.entries.get_or_init(|| {
+            self.source
+                .as_ref()
+                .map(JsonNode::entries)
+                .unwrap_or_default()
+        })
+    }
+
+    pub fn entries_mut(&mut self) -> &mut Entries {
+        self.entries();
+        self.entries.get_mut().expect("entries were just built")
+    }
+
+    /// `get(name)` for a `String` key: a member that is not a container is read from the
+    /// document without building the map (the `$item.field` of every loop).
+    pub fn get_str(&self, name: &str) -> Option<Value> {
+        if let Some(member) = self.json_member(name)
+            && let Some(v) = super::lazy::scalar(member)
+        {
+            return Some(v);
+        }
+        self.entries().get(&StrKey(name)).cloned()
+    }
+
+    /// The member `name` in the document, while the map is still only a view of it.
+    pub fn json_member(&self, name: &str) -> Option<&serde_json::Value> {
+        match (self.entries.get(), &self.source) {
+            (None, Some(src)) => super::lazy::member(src.get(), name),
+            _ => None,
+        }
+    }
+}
+
+/// Looks a `String` key up without allocating a `Key`.
+#[derive(Hash)]
+pub struct StrKey<'a>(pub &'a str);
+
+impl indexmap::Equivalent<Key> for StrKey<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        matches!(&key.0, Value::Str(s) if &**s == self.0)
+    }
 }
 
 /// A `Map.Entry` from `entrySet()`: `setValue` writes through to the map.
@@ -137,11 +241,11 @@ impl Value {
     }
 
     pub fn new_list(items: Vec<Value>, json: bool) -> Value {
-        Value::List(Rc::new(RefCell::new(JList { items, json })))
+        Value::List(Rc::new(RefCell::new(JList::new(items, json))))
     }
 
     pub fn new_map(entries: Entries) -> Value {
-        Value::Map(Rc::new(RefCell::new(JMap { entries })))
+        Value::Map(Rc::new(RefCell::new(JMap::new(entries))))
     }
 
     pub fn is_null(&self) -> bool {
@@ -313,12 +417,8 @@ fn write_java(v: &Value, out: &mut String, depth: usize) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
-        Value::Long(i) => {
-            let _ = write!(out, "{i}");
-        }
+        Value::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
+        Value::Long(i) => out.push_str(itoa::Buffer::new().format(*i)),
         Value::BigInt(i) => {
             let _ = write!(out, "{i}");
         }
@@ -327,10 +427,10 @@ fn write_java(v: &Value, out: &mut String, depth: usize) {
         Value::List(l) => {
             let l = l.borrow();
             if l.json {
-                write_json_list(&l.items, out, depth);
+                write_json_list(l.items(), out, depth);
             } else {
                 out.push('[');
-                for (i, item) in l.items.iter().enumerate() {
+                for (i, item) in l.items().iter().enumerate() {
                     if i > 0 {
                         out.push_str(", ");
                     }
@@ -341,7 +441,7 @@ fn write_java(v: &Value, out: &mut String, depth: usize) {
         }
         Value::Map(m) => {
             out.push('{');
-            for (i, (k, val)) in m.borrow().entries.iter().enumerate() {
+            for (i, (k, val)) in m.borrow().entries().iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
@@ -410,11 +510,11 @@ pub fn write_json(v: &Value, out: &mut String, depth: usize) {
         }
         Value::Double(d) if d.is_finite() => out.push_str(&java_double(*d)),
         Value::Double(_) => out.push_str("null"),
-        Value::List(l) => write_json_list(&l.borrow().items, out, depth),
+        Value::List(l) => write_json_list(l.borrow().items(), out, depth),
         Value::Array(a) => write_json_list(a, out, depth),
         Value::Map(m) => {
             out.push('{');
-            for (i, (k, val)) in m.borrow().entries.iter().enumerate() {
+            for (i, (k, val)) in m.borrow().entries().iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
@@ -532,7 +632,7 @@ impl<'j> Converter<'j> {
     }
 }
 
-fn number_from_json(n: &serde_json::Number) -> Value {
+pub(super) fn number_from_json(n: &serde_json::Number) -> Value {
     if let Some(i) = n.as_i64() {
         return match i32::try_from(i) {
             Ok(i) => Value::Int(i),
@@ -593,7 +693,7 @@ mod tests {
             serde_json::from_str("[1, 3000000000, 1.5, 18446744073709551615]").unwrap();
         let v = from_json(&j, false);
         let Value::List(l) = v else { panic!() };
-        let kinds: Vec<_> = l.borrow().items.iter().map(Value::kind).collect();
+        let kinds: Vec<_> = l.borrow().items().iter().map(Value::kind).collect();
         assert_eq!(kinds, ["Integer", "Long", "Double", "BigInteger"]);
     }
 

@@ -2,6 +2,7 @@
 //! follows 1.7's rules for nulls (`#set` keeps the old value, a null reference prints as written),
 //! arithmetic (`MathUtils`), equality (`ASTEQNode`) and truth (`ASTReference.evaluate`).
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -33,7 +34,19 @@ pub enum Flow {
     Stop,
 }
 
-type R<T> = Result<T, VtlError>;
+/// Errors are boxed: the hot path moves results by value, and an error is the rare case.
+type R<T> = Result<T, Box<VtlError>>;
+
+trait Hint {
+    fn with_hint(self, hint: impl Into<String>) -> Self;
+}
+
+impl Hint for Box<VtlError> {
+    fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
 
 /// One macro call's arguments: value and the argument's source text (printed when null).
 type Frame = HashMap<String, Arg>;
@@ -58,7 +71,6 @@ pub struct Evaluator<'a> {
     pub warnings: Vec<String>,
     /// Why the last reference came out null (for the inspector).
     miss: Option<String>,
-    loops: Vec<Value>,
     next_loop: u64,
     /// A `#stop` ran inside a value being printed (a `#define` block): unwind to the top.
     stopping: bool,
@@ -77,7 +89,6 @@ impl<'a> Evaluator<'a> {
             inspections: inspect.then(Vec::new),
             warnings: Vec::new(),
             miss: None,
-            loops: Vec::new(),
             next_loop: 0,
             stopping: false,
         }
@@ -87,8 +98,8 @@ impl<'a> Evaluator<'a> {
         &self.tpl.source
     }
 
-    fn err(&self, pos: usize, msg: impl Into<String>) -> VtlError {
-        VtlError::at(self.src(), pos, msg)
+    fn err(&self, pos: usize, msg: impl Into<String>) -> Box<VtlError> {
+        Box::new(VtlError::at(self.src(), pos, msg))
     }
 
     fn step(&mut self, pos: usize) -> R<()> {
@@ -395,7 +406,7 @@ impl<'a> Evaluator<'a> {
         Ok(cur)
     }
 
-    fn method_error(&self, r: &Reference, msg: String) -> VtlError {
+    fn method_error(&self, r: &Reference, msg: String) -> Box<VtlError> {
         self.err(r.pos, msg).with_hint(format!(
             "{} threw a Java exception, which stops the template",
             r.literal
@@ -407,11 +418,11 @@ impl<'a> Evaluator<'a> {
             Value::Input => self.aws.and_then(|a| a.input_property(name)),
             Value::Util => None,
             Value::Loop(l) => match name {
-                "count" => Some(Value::Int(l.index as i32 + 1)),
-                "index" => Some(Value::Int(l.index as i32)),
-                "hasNext" => Some(Value::Bool(l.has_next)),
-                "first" => Some(Value::Bool(l.index == 0)),
-                "last" => Some(Value::Bool(!l.has_next)),
+                "count" => Some(Value::Int(l.index.get() as i32 + 1)),
+                "index" => Some(Value::Int(l.index.get() as i32)),
+                "hasNext" => Some(Value::Bool(l.has_next.get())),
+                "first" => Some(Value::Bool(l.index.get() == 0)),
+                "last" => Some(Value::Bool(!l.has_next.get())),
                 "parent" => Some(l.parent.clone().unwrap_or(Value::Null)),
                 "topmost" => {
                     let mut top = obj.clone();
@@ -661,9 +672,15 @@ impl<'a> Evaluator<'a> {
             Value::List(_) | Value::Array(_) | Value::Map(_) => None,
             other => Some(format!("{} is not iterable", other.kind())),
         };
-        let saved = [slot, VELOCITY_COUNT, VELOCITY_HAS_NEXT, FOREACH]
-            .map(|k| (k, self.vars.slot(k).cloned()));
-        let parent = self.loops.last().cloned();
+        let saved =
+            [slot, VELOCITY_COUNT, VELOCITY_HAS_NEXT].map(|k| (k, self.vars.slot(k).cloned()));
+        // `new ForeachScope(this, context.get("foreach"))`: a scope found there is the parent,
+        // anything else is the value the scope replaces.
+        let previous = self.vars.slot(FOREACH).cloned();
+        let (parent, replaced) = match previous {
+            Some(p @ Value::Loop(_)) => (Some(p), None),
+            other => (None, other),
+        };
         let id = self.next_loop;
         self.next_loop += 1;
         let n = live
@@ -672,6 +689,16 @@ impl<'a> Evaluator<'a> {
         let mut flow = Flow::Normal;
         let mut done = 0;
         let mut snapshot = items.into_iter();
+        // 1.7 puts one `ForeachScope` in the context for the whole loop and updates it on each
+        // iteration (a `$foreach` kept in a variable shows the latest iteration).
+        let info = Rc::new(LoopInfo {
+            id,
+            index: Cell::new(0),
+            has_next: Cell::new(false),
+            parent,
+            replaced,
+        });
+        self.vars.set_slot(FOREACH, Value::Loop(info.clone()));
         for i in 0.. {
             let (item, has_next) = match &live {
                 Some(l) => {
@@ -712,18 +739,11 @@ impl<'a> Evaluator<'a> {
             } else {
                 self.vars.set_slot(slot, item);
             }
-            let info = Value::Loop(Rc::new(LoopInfo {
-                id,
-                index: i,
-                has_next,
-                parent: parent.clone(),
-            }));
+            info.index.set(i);
+            info.has_next.set(has_next);
             self.vars.set_slot(VELOCITY_COUNT, Value::Int(i as i32 + 1));
             self.vars.set_slot(VELOCITY_HAS_NEXT, Value::Bool(has_next));
-            self.vars.set_slot(FOREACH, info.clone());
-            self.loops.push(info);
             let f = self.block(body, out);
-            self.loops.pop();
             done += 1;
             let f = match f {
                 Ok(f) => f,
@@ -762,11 +782,20 @@ impl<'a> Evaluator<'a> {
         Ok(flow)
     }
 
-    fn restore(&mut self, saved: [(Slot, Option<Value>); 4]) {
+    /// `Foreach.clean`: the loop's variables get their old values back.
+    fn restore(&mut self, saved: [(Slot, Option<Value>); 3]) {
         for (k, v) in saved {
             match v {
                 Some(v) => self.vars.set_slot(k, v),
                 None => self.vars.clear_slot(k),
+            };
+        }
+        // `Directive.postRender`: the scope now in `$foreach` (unless a `#set` replaced it with
+        // something else) gives way to its parent or to the value it replaced.
+        if let Some(Value::Loop(scope)) = self.vars.slot(FOREACH) {
+            match scope.parent.clone().or_else(|| scope.replaced.clone()) {
+                Some(v) => self.vars.set_slot(FOREACH, v),
+                None => self.vars.clear_slot(FOREACH),
             };
         }
     }

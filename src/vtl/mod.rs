@@ -222,7 +222,7 @@ fn limits(opts: &RenderOptions, foreach_max: Option<usize>) -> Limits {
 
 fn run(ev: &mut Evaluator, t: &Template, out: &mut String) -> Result<(), VtlError> {
     // `#stop`, and `#break` outside any loop, end the template; the output so far stands.
-    match ev.block(&t.block, out)? {
+    match ev.block(&t.block, out).map_err(|e| *e)? {
         Flow::Normal | Flow::Break(_) | Flow::Stop => Ok(()),
     }
 }

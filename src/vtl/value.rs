@@ -3,7 +3,7 @@
 //! `Map.Entry`, `String[]`, and the few objects templates meet (`#define` blocks, `$foreach`,
 //! API Gateway's `$input` and `$util`). Lists and maps are shared and mutable, as in Java.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
@@ -174,14 +174,18 @@ pub struct EntryRef {
     pub map: Rc<RefCell<JMap>>,
 }
 
-/// What `$foreach` exposes.
+/// What `$foreach` exposes: Velocity's `ForeachScope`, one per loop run, updated by each
+/// iteration.
 #[derive(Debug, Clone)]
 pub struct LoopInfo {
     /// Which `#foreach` run this is (for `#break($foreach.parent)`).
     pub id: u64,
-    pub index: usize,
-    pub has_next: bool,
+    pub index: Cell<usize>,
+    pub has_next: Cell<bool>,
+    /// The scope that was in `$foreach` when the loop started (the enclosing loop's).
     pub parent: Option<Value>,
+    /// What else was in `$foreach` then, given back when the loop ends.
+    pub replaced: Option<Value>,
 }
 
 /// A map key with Java `equals`/`hashCode` semantics (`Integer` 1 is not `Long` 1).

@@ -317,7 +317,7 @@ fn a_file_with_a_broken_template_opens_with_the_problem_shown() {
     );
     std::fs::write(&file, &text).unwrap();
     assert!(apigw_lab::scenario::parse(&text, "broken.toml").is_err());
-    let s = apigw_lab::tui::initial_state(Some(file.clone())).unwrap();
+    let mut s = apigw_lab::tui::initial_state(Some(file.clone())).unwrap();
     assert!(
         matches!(
             s.status,
@@ -325,6 +325,18 @@ fn a_file_with_a_broken_template_opens_with_the_problem_shown() {
         ),
         "{:?}",
         s.status
+    );
+    // The broken template is in the editor, marked where it breaks.
+    assert!(
+        s.editor_text(apigw_lab::tui::state::Editor::Template)
+            .starts_with("#if(")
+    );
+    apigw_lab::tui::update::evaluate_now(&mut s);
+    let marked: Vec<_> = s.errors().filter(|e| e.pane == Pane::Template).collect();
+    assert!(
+        marked.iter().any(|e| e.line == 0 && e.syntax),
+        "{:?}",
+        s.engine_errors
     );
     // A file that is not a scenario at all still fails with the loader's message.
     std::fs::write(&file, "title = 3").unwrap();

@@ -94,6 +94,9 @@ fn integration_request(run: &mut Run, scenario: &Scenario) -> Result<String, Htt
                         )
                         .detail(format!("event: {}", preview(&r.output))),
                     );
+                    if !r.repeated_overrides.is_empty() {
+                        return Err(override_twice(run, "request", &r.repeated_overrides));
+                    }
                     if has_request_overrides(&r) {
                         run.explain(Step::new(
                             Stage::IntegrationRequest,
@@ -186,6 +189,30 @@ fn template_failed(run: &mut Run, side: &str, message: &str) -> HttpResponse {
     .details(message.lines().map(str::to_string))
     .unconfirmed(unconfirmed::C16_TRANSFORM_ERROR);
     configuration_error(run, &format!("Unable to transform {side}"), step)
+}
+
+/// "Overrides are final": a parameter overridden twice makes API Gateway answer 5XX (§3.7).
+fn override_twice(run: &mut Run, side: &str, params: &[String]) -> HttpResponse {
+    let names = params
+        .iter()
+        .map(|p| format!("$context.{p}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let step = Step::new(
+        if side == "request" {
+            Stage::IntegrationRequest
+        } else {
+            Stage::ResponseTemplate
+        },
+        format!("The {side} template overrides {names} more than once: API Gateway answers 5XX"),
+    )
+    .detail("Overrides are final: each parameter may be overridden once. Set it in one place (compute the value first, then #set it once).")
+    .unconfirmed(unconfirmed::G8_OVERRIDE_TWICE);
+    configuration_error(
+        run,
+        &format!("{names} overridden more than once in the {side} template"),
+        step,
+    )
 }
 
 /// Lambda refuses an event that is not JSON (400 InvalidRequestContentException); the function
@@ -482,6 +509,9 @@ fn response_body(
                         )
                         .detail(format!("body: {}", preview(&r.output))),
                     );
+                    if !r.repeated_overrides.is_empty() {
+                        return Err(override_twice(run, "response", &r.repeated_overrides));
+                    }
                     Ok((r.output, Some(r.overrides)))
                 }
                 Err(message) => Err(template_failed(run, "response", &message)),

@@ -113,6 +113,10 @@ pub const G7_FOREACH_LIMIT: Unconfirmed = u(
     "G7-foreach-limit",
     "a #foreach past API Gateway's 1000-iteration limit stops after 1000 iterations (Velocity's directive.foreach.maxloops) instead of failing the template",
 );
+pub const G8_OVERRIDE_TWICE: Unconfirmed = u(
+    "G8-override-twice",
+    "the 5XX for a template that overrides the same parameter twice is assumed to be 500 {\"message\": \"Internal server error\"}, logged as a configuration error (the docs say only \"5XX\")",
+);
 
 /// Every label the gateway can attach, for `docs/assumptions.md` and its completeness test.
 pub const ALL: &[Unconfirmed] = &[
@@ -142,6 +146,7 @@ pub const ALL: &[Unconfirmed] = &[
     G5_HTTP_CONTENT_TYPE,
     G6_EMPTY_REQUEST_TEMPLATE,
     G7_FOREACH_LIMIT,
+    G8_OVERRIDE_TWICE,
 ];
 
 #[cfg(test)]

@@ -69,6 +69,9 @@ pub struct Evaluator<'a> {
     limits: Limits,
     pub inspections: Option<Vec<Inspection>>,
     pub warnings: Vec<String>,
+    /// `$context` override parameters the template set, and those it set more than once.
+    overrides_set: Vec<String>,
+    pub repeated_overrides: Vec<String>,
     /// Why the last reference came out null (for the inspector).
     miss: Option<String>,
     next_loop: u64,
@@ -88,6 +91,8 @@ impl<'a> Evaluator<'a> {
             limits,
             inspections: inspect.then(Vec::new),
             warnings: Vec::new(),
+            overrides_set: Vec::new(),
+            repeated_overrides: Vec::new(),
             miss: None,
             next_loop: 0,
             stopping: false,
@@ -607,10 +612,12 @@ impl<'a> Evaluator<'a> {
         let (obj, _) = self.reference(&prefix)?;
         match (last, &obj) {
             (Part::Property(name), Value::Map(m)) => {
+                self.note_override(&prefix, name);
                 m.borrow_mut().entries_mut().insert(Key::str(name), v);
             }
             (Part::Index(k), Value::Map(m)) => {
                 let k = self.value(k)?;
+                self.note_override(&prefix, &k.java_string());
                 m.borrow_mut().entries_mut().insert(Key(k), v);
             }
             (Part::Index(k), Value::List(l)) => {
@@ -642,6 +649,35 @@ impl<'a> Evaluator<'a> {
             }
         }
         Ok(())
+    }
+
+    /// API Gateway applies each `$context` override once: setting the same parameter again is
+    /// an error it answers with a 5XX (semantics §3.7). Remembers which parameters were set.
+    fn note_override(&mut self, map: &Reference, key: &str) {
+        if self.aws.is_none() || map.root != "context" {
+            return;
+        }
+        let path: Option<Vec<&str>> = map
+            .parts
+            .iter()
+            .map(|p| match p {
+                Part::Property(n) => Some(n.as_str()),
+                _ => None,
+            })
+            .collect();
+        let param = match path.as_deref() {
+            Some(["responseOverride"]) if key == "status" => "responseOverride.status".to_string(),
+            Some(
+                p @ (["responseOverride", "header"]
+                | ["requestOverride", "header" | "path" | "querystring"]),
+            ) => format!("{}.{key}", p.join(".")),
+            _ => return,
+        };
+        if !self.overrides_set.contains(&param) {
+            self.overrides_set.push(param);
+        } else if !self.repeated_overrides.contains(&param) {
+            self.repeated_overrides.push(param);
+        }
     }
 
     // ---- #foreach ----

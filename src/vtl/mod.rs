@@ -123,6 +123,9 @@ pub struct Rendered {
     pub inspections: Vec<Inspection>,
     /// Things that did not stop the render but change the result (a `#foreach` cut at 1000).
     pub warnings: Vec<String>,
+    /// Override parameters set more than once (`responseOverride.status`,
+    /// `requestOverride.header.X`): API Gateway answers 5XX for those (API Gateway mode).
+    pub repeated_overrides: Vec<String>,
 }
 
 /// One reference or directive evaluated, with its value (for the template inspector).
@@ -180,6 +183,7 @@ pub fn render(t: &Template, env: &Env, opts: &RenderOptions) -> Result<Rendered,
         overrides,
         inspections: ev.inspections.take().unwrap_or_default(),
         warnings: ev.warnings,
+        repeated_overrides: ev.repeated_overrides,
     })
 }
 

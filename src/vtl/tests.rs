@@ -377,6 +377,31 @@ fn overrides_are_collected() {
 }
 
 #[test]
+fn an_override_set_twice_is_reported_once_per_parameter() {
+    let r = aws(
+        "#set($context.responseOverride.status = 400)#set($context.responseOverride.header.X-A = 1)#set($context.responseOverride.header['X-B'] = 1)#set($context.requestOverride.path.p = 1)",
+        "",
+    );
+    assert!(
+        r.repeated_overrides.is_empty(),
+        "{:?}",
+        r.repeated_overrides
+    );
+    let r = aws(
+        "#foreach($i in [1, 2, 3])#set($context.responseOverride.status = 400)#set($context.responseOverride.header['X-A'] = $i)#end#set($context.requestOverride.querystring.q = 1)#set($context.requestOverride.querystring.q = 2)#set($context.stage = 'a')#set($context.stage = 'b')",
+        "",
+    );
+    assert_eq!(
+        r.repeated_overrides,
+        [
+            "responseOverride.status",
+            "responseOverride.header.X-A",
+            "requestOverride.querystring.q"
+        ]
+    );
+}
+
+#[test]
 fn aws_limits_and_forbidden_directives() {
     // Modelled as Velocity's `directive.foreach.maxloops = 1000`: the loop stops, with a warning.
     let r = aws("#foreach($i in [1..1500])#set($last = $i)#end$last", "");

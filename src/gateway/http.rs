@@ -41,7 +41,8 @@ pub fn run(scenario: &Scenario) -> ModeResult {
         );
         return run.finish_invoked(internal_server_error(), invocation);
     }
-    let response = respond(&mut run, &invocation.payload);
+    let parsed = super::payload::read_members(&invocation.payload).ok();
+    let response = respond(&mut run, &invocation.payload, parsed);
     run.log
         .lab(format!("The client receives {}", response.status));
     run.finish_invoked(response, invocation)
@@ -60,8 +61,8 @@ const READ_KEYS: [&str; 5] = [
     "isBase64Encoded",
 ];
 
-fn respond(run: &mut Run, payload: &str) -> HttpResponse {
-    let value = super::payload::parse_members(payload, &READ_KEYS).ok();
+/// `value`: the payload's parse (`None`: not JSON).
+fn respond(run: &mut Run, payload: &str, value: Option<Value>) -> HttpResponse {
     match value {
         Some(Value::Object(o)) if o.contains_key("statusCode") => structured(run, o),
         other => inferred(run, payload, other),

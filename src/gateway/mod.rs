@@ -34,11 +34,13 @@ pub fn evaluate(scenario: &Scenario) -> Evaluation {
         IntegrationType::Aws => Mode::Custom,
         IntegrationType::AwsProxy => Mode::Proxy,
     };
-    crate::lambda::share_returns(|| Evaluation {
-        focus,
-        custom: evaluate_mode(scenario, Mode::Custom),
-        proxy: evaluate_mode(scenario, Mode::Proxy),
-        http: evaluate_mode(scenario, Mode::Http),
+    crate::lambda::share_returns(|| {
+        payload::share_parses(|| Evaluation {
+            focus,
+            custom: evaluate_mode(scenario, Mode::Custom),
+            proxy: evaluate_mode(scenario, Mode::Proxy),
+            http: evaluate_mode(scenario, Mode::Http),
+        })
     })
 }
 

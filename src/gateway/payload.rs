@@ -2,7 +2,9 @@
 //! The proxy and HTTP API pipelines look at five members of the output; a function returning a
 //! megabyte of JSON under some other key should not cost a megabyte of `Value`s per mode.
 
+use std::cell::RefCell;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -21,6 +23,56 @@ pub(crate) fn parse_members(payload: &str, keep: &[&str]) -> serde_json::Result<
     }
     // Not an object, or not JSON: the ordinary parse gives the value or the exact error.
     serde_json::from_str(payload)
+}
+
+/// The members the proxy (five) and HTTP API (cookies too) pipelines read: one parse for both.
+pub(crate) const READ: [&str; 6] = [
+    "statusCode",
+    "headers",
+    "multiValueHeaders",
+    "cookies",
+    "body",
+    "isBase64Encoded",
+];
+
+/// Parses of the current [`share_parses`] scope: payload, then the value or the error's message.
+type Parses = Vec<(Arc<str>, Result<Value, String>)>;
+
+thread_local! {
+    /// `None` outside [`share_parses`]: nothing is kept between evaluations.
+    static SHARED: RefCell<Option<Parses>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with payload parses shared between the pipelines it runs on this thread: the modes
+/// of one evaluation often get the same payload (a fixed `returns`, a remembered invocation).
+pub(crate) fn share_parses<T>(f: impl FnOnce() -> T) -> T {
+    let outer = SHARED.with(|s| s.borrow_mut().replace(Vec::new()));
+    let out = f();
+    SHARED.with(|s| *s.borrow_mut() = outer);
+    out
+}
+
+/// `parse_members(payload, &READ)`, the error as its message; inside [`share_parses`] each
+/// distinct payload text is parsed once.
+pub(crate) fn read_members(payload: &Arc<str>) -> Result<Value, String> {
+    let known = SHARED.with(|s| {
+        let shared = s.borrow();
+        let (_, parsed) = shared
+            .as_ref()?
+            .iter()
+            .find(|(p, _)| Arc::ptr_eq(p, payload) || **p == **payload)?;
+        Some(parsed.clone())
+    });
+    if let Some(parsed) = known {
+        return parsed;
+    }
+    let parsed = parse_members(payload, &READ).map_err(|e| e.to_string());
+    SHARED.with(|s| {
+        if let Some(shared) = s.borrow_mut().as_mut() {
+            shared.push((Arc::clone(payload), parsed.clone()));
+        }
+    });
+    parsed
 }
 
 /// The top level: `Some(members)` for an object, `None` for anything else.
@@ -182,6 +234,31 @@ mod tests {
             let got = parse_members(payload, &KEEP).map_err(|e| e.to_string());
             assert_eq!(got, expected(payload), "{payload}");
         }
+    }
+
+    #[test]
+    fn one_parse_per_payload_inside_a_scope_only() {
+        let a: Arc<str> = Arc::from(r#"{"statusCode": 200, "items": [1]}"#);
+        let same_text: Arc<str> = Arc::from(&*a);
+        let b: Arc<str> = Arc::from("not json");
+        let entries = || SHARED.with(|s| s.borrow().as_ref().map(Vec::len));
+        assert!(read_members(&a).is_ok());
+        assert_eq!(entries(), None, "outside a scope nothing is kept");
+        share_parses(|| {
+            let first = read_members(&a);
+            assert_eq!(read_members(&same_text), first);
+            assert_eq!(entries(), Some(1), "equal texts share one parse");
+            let err = read_members(&b).unwrap_err();
+            assert_eq!(
+                err,
+                serde_json::from_str::<Value>("not json")
+                    .unwrap_err()
+                    .to_string()
+            );
+            assert_eq!(entries(), Some(2));
+            assert_eq!(first.unwrap()["items"], Value::Null);
+        });
+        assert_eq!(entries(), None, "the scope's parses are released");
     }
 
     #[test]

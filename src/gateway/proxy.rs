@@ -46,7 +46,8 @@ pub fn run(scenario: &Scenario) -> ModeResult {
     let response = if invocation.function_error.is_some() {
         function_error(&mut run, &invocation.payload, &invocation.request_id)
     } else {
-        match validate(&invocation.payload).and_then(|o| respond(&mut run, scenario, o)) {
+        let output = read_output(super::payload::read_members(&invocation.payload));
+        match output.and_then(|o| respond(&mut run, scenario, o)) {
             Ok(response) => response,
             Err(malformed) => malformed_response(&mut run, malformed),
         }
@@ -122,10 +123,18 @@ fn malformed_because(reason: impl Into<String>, u: Unconfirmed) -> Malformed {
     }
 }
 
-/// Validates a payload against §5.2 and reads it.
+/// Validates a payload against §5.2 and reads it (the pipeline itself uses the evaluation's
+/// shared parse, [`super::payload::read_members`]).
+#[cfg(test)]
 pub fn validate(payload: &str) -> Result<Output, Malformed> {
-    let value = super::payload::parse_members(payload, &ALLOWED_KEYS)
-        .map_err(|e| malformed(format!("the payload is not JSON ({e})")))?;
+    read_output(
+        super::payload::parse_members(payload, &super::payload::READ).map_err(|e| e.to_string()),
+    )
+}
+
+/// Validates a payload's parse (its members, or why it is not JSON).
+fn read_output(parsed: Result<Value, String>) -> Result<Output, Malformed> {
+    let value = parsed.map_err(|e| malformed(format!("the payload is not JSON ({e})")))?;
     let object = match value {
         Value::Object(o) => o,
         Value::Null => {

@@ -39,6 +39,11 @@ pub use view::draw;
 
 use state::{Overlay, Severity};
 
+/// How long a keystroke's frame waits for an evaluation off the UI thread before it shows the
+/// previous results dimmed: under a frame at 60 Hz, longer than a template edit takes with the
+/// handler's run remembered.
+const QUICK_ANSWER: Duration = Duration::from_millis(8);
+
 /// How long after the last edit the recovery file is written.
 const AUTOSAVE_AFTER: Duration = Duration::from_millis(800);
 
@@ -202,6 +207,13 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, s: &mut State) -> io::Res
             if worker::is_slow(&s.scenario) {
                 s.stale = s.eval.is_some();
                 let _ = worker.send((s.generation, s.scenario.clone()));
+                // Most answers are quick (the handler's run is remembered): wait a moment for
+                // this one rather than draw the results dimmed and then again.
+                match rx.recv_timeout(QUICK_ANSWER) {
+                    Ok(msg) => handle(s, msg)?,
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                }
             } else {
                 update::evaluate_now(s);
             }
@@ -226,26 +238,23 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, s: &mut State) -> io::Res
                 Err(_) => return Ok(()),
             }
         };
-        match msg {
-            Msg::Term(ev) => {
-                if let Some(a) = keymap::translate(s, ev) {
-                    update(s, a);
-                }
-            }
-            Msg::TermError(e) => return Err(e),
-            Msg::Evaluated(g, r) => update(s, Action::Evaluated(g, r)),
-        }
+        handle(s, msg)?;
         // Drain whatever else is queued before drawing (a paste burst, a fast typist).
         while let Ok(msg) = rx.try_recv() {
-            match msg {
-                Msg::Term(ev) => {
-                    if let Some(a) = keymap::translate(s, ev) {
-                        update(s, a);
-                    }
-                }
-                Msg::TermError(e) => return Err(e),
-                Msg::Evaluated(g, r) => update(s, Action::Evaluated(g, r)),
-            }
+            handle(s, msg)?;
         }
     }
+}
+
+fn handle(s: &mut State, msg: Msg) -> io::Result<()> {
+    match msg {
+        Msg::Term(ev) => {
+            if let Some(a) = keymap::translate(s, ev) {
+                update(s, a);
+            }
+        }
+        Msg::TermError(e) => return Err(e),
+        Msg::Evaluated(g, r) => update(s, Action::Evaluated(g, r)),
+    }
+    Ok(())
 }

@@ -107,20 +107,25 @@ impl<'a> Evaluator<'a> {
         Box::new(VtlError::at(self.src(), pos, msg))
     }
 
+    #[inline]
     fn step(&mut self, pos: usize) -> R<()> {
         self.steps += 1;
         if self.steps > self.limits.max_steps {
-            return Err(self
-                .err(
-                    pos,
-                    format!(
-                        "the template did more than {} evaluation steps",
-                        self.limits.max_steps
-                    ),
-                )
-                .with_hint("a loop or macro recursion runs too long; API Gateway would time out"));
+            return Err(self.too_many_steps(pos));
         }
         Ok(())
+    }
+
+    #[cold]
+    fn too_many_steps(&self, pos: usize) -> Box<VtlError> {
+        self.err(
+            pos,
+            format!(
+                "the template did more than {} evaluation steps",
+                self.limits.max_steps
+            ),
+        )
+        .with_hint("a loop or macro recursion runs too long; API Gateway would time out")
     }
 
     fn inspect(
@@ -311,6 +316,9 @@ impl<'a> Evaluator<'a> {
     /// The value of a reference (null when any step is null or unknown).
     fn reference(&mut self, r: &Reference) -> R<(Value, Option<Arc<str>>)> {
         self.miss = None;
+        if let Some(v) = self.plain_property(r) {
+            return Ok((v, None));
+        }
         let Some((cur, arg_literal)) = self.lookup(&r.root, r.slot)? else {
             self.miss = Some(format!("${} is not defined", r.root));
             return Ok((Value::Null, None));
@@ -332,6 +340,16 @@ impl<'a> Evaluator<'a> {
             // Not a property: the caller's general path (parts are never empty here).
             return Ok(Some(self.reference(r)?.0));
         };
+        // `$item.field` of a plain variable: read in place, without a clone of `$item`.
+        if init.is_empty()
+            && self.frames.is_empty()
+            && let Some(Value::Map(m)) = self.vars.slot(r.slot)
+            && !matches!(name.as_str(), "class" | "Class")
+            && let Some(member) = m.borrow().json_member(name)
+            && super::lazy::write_scalar(member, out)
+        {
+            return Ok(None);
+        }
         self.miss = None;
         let Some((root, _)) = self.lookup(&r.root, r.slot)? else {
             self.miss = Some(format!("${} is not defined", r.root));
@@ -346,6 +364,26 @@ impl<'a> Evaluator<'a> {
             return Ok(None);
         }
         Ok(Some(self.walk(r, obj, std::slice::from_ref(last))?))
+    }
+
+    /// `$var.name` read in place, without a clone of `$var`: the loop variable's fields and
+    /// `$foreach.hasNext` of every iteration. `None` sends the reference down the general path
+    /// (macro arguments, other objects, and null results, whose reason the inspector shows).
+    fn plain_property(&self, r: &Reference) -> Option<Value> {
+        let [Part::Property(name)] = r.parts.as_slice() else {
+            return None;
+        };
+        if !self.frames.is_empty() {
+            return None;
+        }
+        let v = match self.vars.slot(r.slot)? {
+            Value::Map(m) if !matches!(name.as_str(), "class" | "Class") => {
+                m.borrow().get_str(name)?
+            }
+            Value::Loop(l) => loop_property(l, name)?,
+            _ => return None,
+        };
+        (!v.is_null()).then_some(v)
     }
 
     /// Follows properties, method calls and indexes from `cur`.
@@ -423,11 +461,6 @@ impl<'a> Evaluator<'a> {
             Value::Input => self.aws.and_then(|a| a.input_property(name)),
             Value::Util => None,
             Value::Loop(l) => match name {
-                "count" => Some(Value::Int(l.index.get() as i32 + 1)),
-                "index" => Some(Value::Int(l.index.get() as i32)),
-                "hasNext" => Some(Value::Bool(l.has_next.get())),
-                "first" => Some(Value::Bool(l.index.get() == 0)),
-                "last" => Some(Value::Bool(!l.has_next.get())),
                 "parent" => Some(l.parent.clone().unwrap_or(Value::Null)),
                 "topmost" => {
                     let mut top = obj.clone();
@@ -439,7 +472,7 @@ impl<'a> Evaluator<'a> {
                     }
                     Some(top)
                 }
-                _ => None,
+                _ => loop_property(l, name),
             },
             _ => methods::property(obj, name),
         }
@@ -1129,6 +1162,18 @@ impl<'a> Evaluator<'a> {
             Err(msg) => Err(self.err(pos, msg)),
         }
     }
+}
+
+/// `ForeachScope`'s getters that read its counters.
+fn loop_property(l: &LoopInfo, name: &str) -> Option<Value> {
+    Some(match name {
+        "count" => Value::Int(l.index.get() as i32 + 1),
+        "index" => Value::Int(l.index.get() as i32),
+        "hasNext" => Value::Bool(l.has_next.get()),
+        "first" => Value::Bool(l.index.get() == 0),
+        "last" => Value::Bool(!l.has_next.get()),
+        _ => return None,
+    })
 }
 
 fn same_class(a: &Value, b: &Value) -> bool {

@@ -34,6 +34,7 @@ mod tests;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
@@ -55,6 +56,17 @@ pub struct Template {
     block: Block,
     macros: HashMap<String, Arc<MacroDef>>,
     names: Arc<ast::Names>,
+    /// The length of the last render's output (a capacity hint).
+    last_output: OutputHint,
+}
+
+#[derive(Debug, Default)]
+struct OutputHint(AtomicUsize);
+
+impl Clone for OutputHint {
+    fn clone(&self) -> Self {
+        OutputHint(AtomicUsize::new(self.0.load(Ordering::Relaxed)))
+    }
 }
 
 impl Template {
@@ -74,11 +86,22 @@ impl Template {
             block: parsed.block,
             macros: parsed.macros,
             names: Arc::new(parsed.names),
+            last_output: OutputHint::default(),
         })
     }
 
     pub fn source(&self) -> &str {
         &self.source
+    }
+
+    /// How much room to give the output: what the last render printed, so that a large output
+    /// is not copied while it doubles.
+    fn output_hint(&self) -> usize {
+        self.last_output.0.load(Ordering::Relaxed)
+    }
+
+    fn remember_output(&self, len: usize) {
+        self.last_output.0.store(len, Ordering::Relaxed);
     }
 
     /// Names of the macros the template defines.
@@ -175,7 +198,7 @@ pub fn render(t: &Template, env: &Env, opts: &RenderOptions) -> Result<Rendered,
     for (k, v) in data.variables(env) {
         ev.vars.insert(&k, v);
     }
-    let mut out = String::new();
+    let mut out = String::with_capacity(t.output_hint());
     run(&mut ev, t, &mut out)?;
     let overrides = aws::overrides(ev.vars.get("context"));
     Ok(Rendered {
@@ -205,7 +228,7 @@ pub fn render_plain(
             ev.vars.insert(k, node.value());
         }
     }
-    let mut out = String::new();
+    let mut out = String::with_capacity(t.output_hint());
     run(&mut ev, t, &mut out)?;
     Ok(Rendered {
         output: out,
@@ -226,7 +249,9 @@ fn limits(opts: &RenderOptions, foreach_max: Option<usize>) -> Limits {
 
 fn run(ev: &mut Evaluator, t: &Template, out: &mut String) -> Result<(), VtlError> {
     // `#stop`, and `#break` outside any loop, end the template; the output so far stands.
-    match ev.block(&t.block, out).map_err(|e| *e)? {
+    let flow = ev.block(&t.block, out).map_err(|e| *e)?;
+    t.remember_output(out.len());
+    match flow {
         Flow::Normal | Flow::Break(_) | Flow::Stop => Ok(()),
     }
 }

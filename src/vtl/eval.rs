@@ -646,12 +646,12 @@ impl<'a> Evaluator<'a> {
         match (last, &obj) {
             (Part::Property(name), Value::Map(m)) => {
                 self.note_override(&prefix, name);
-                m.borrow_mut().entries_mut().insert(Key::str(name), v);
+                m.borrow_mut().insert(Key::str(name), v);
             }
             (Part::Index(k), Value::Map(m)) => {
                 let k = self.value(k)?;
                 self.note_override(&prefix, &k.java_string());
-                m.borrow_mut().entries_mut().insert(Key(k), v);
+                m.borrow_mut().insert(Key(k), v);
             }
             (Part::Index(k), Value::List(l)) => {
                 let k = self.value(k)?;
@@ -725,15 +725,15 @@ impl<'a> Evaluator<'a> {
     ) -> R<Flow> {
         self.step(pos)?;
         let coll = self.value(iterable)?;
-        // A list is iterated live, as Java's iterator does (changing it inside the loop throws).
-        let live = match &coll {
-            Value::List(l) => Some(l.clone()),
-            _ => None,
+        // Lists and maps (their values) are iterated live, as Java's iterators do: a structural
+        // change inside the loop throws when the loop goes on (`modCount`).
+        let mods = match &coll {
+            Value::List(l) => l.borrow().mods(),
+            Value::Map(m) => m.borrow().mods(),
+            _ => 0,
         };
         let items: Vec<Value> = match &coll {
-            Value::List(_) => Vec::new(),
             Value::Array(a) => a.to_vec(),
-            Value::Map(m) => m.borrow().entries().values().cloned().collect(),
             _ => Vec::new(),
         };
         let mut note = match &coll {
@@ -752,9 +752,13 @@ impl<'a> Evaluator<'a> {
         };
         let id = self.next_loop;
         self.next_loop += 1;
-        let n = live
-            .as_ref()
-            .map_or(items.len(), |l| l.borrow().items().len());
+        let n = match &coll {
+            Value::List(l) => l.borrow().len(),
+            Value::Map(m) => m.borrow().entries().len(),
+            _ => items.len(),
+        };
+        // A map iterator finds its next entry when it returns one (`LinkedHashIterator`).
+        let mut map_has_next = n > 0;
         let mut flow = Flow::Normal;
         let mut done = 0;
         let mut snapshot = items.into_iter();
@@ -769,26 +773,38 @@ impl<'a> Evaluator<'a> {
         });
         self.vars.set_slot(FOREACH, Value::Loop(info.clone()));
         for i in 0.. {
-            let (item, has_next) = match &live {
-                Some(l) => {
+            let next = match &coll {
+                Value::List(l) => {
                     let l = l.borrow();
-                    let items = l.items();
-                    if i >= items.len() {
-                        break;
+                    // `ArrayList.Itr`: `hasNext()` is `cursor != size`, `next()` checks `modCount`.
+                    match l.items().len() {
+                        len if i == len => None,
+                        _ if l.mods() != mods => Some(Err("list")),
+                        len => Some(Ok((l.items()[i].clone(), i + 1 != len))),
                     }
-                    if items.len() != n {
-                        drop(l);
-                        self.restore(saved);
-                        return Err(self
-                            .err(pos, "ConcurrentModificationException: the list changed while #foreach was iterating it")
-                            .with_hint("collect changes in another list and apply them after the loop"));
-                    }
-                    (items[i].clone(), i + 1 < items.len())
                 }
-                None => match snapshot.next() {
-                    Some(item) => (item, i + 1 < n),
-                    None => break,
-                },
+                Value::Map(m) if map_has_next => {
+                    let m = m.borrow();
+                    let entries = m.entries();
+                    if m.mods() != mods {
+                        Some(Err("map"))
+                    } else {
+                        map_has_next = i + 1 < entries.len();
+                        Some(Ok((entries[i].clone(), map_has_next)))
+                    }
+                }
+                Value::Map(_) => None,
+                _ => snapshot.next().map(|item| Ok((item, i + 1 < n))),
+            };
+            let (item, has_next) = match next {
+                None => break,
+                Some(Ok(next)) => next,
+                Some(Err(what)) => {
+                    self.restore(saved);
+                    return Err(self
+                        .err(pos, format!("ConcurrentModificationException: the {what} changed while #foreach was iterating it"))
+                        .with_hint("collect changes in another list and apply them after the loop"));
+                }
             };
             if let Some(max) = self.limits.foreach_max
                 && i >= max

@@ -736,13 +736,15 @@ fn list_write(obj: &Value, name: &str, args: &[Value]) -> Call {
     let len = list.borrow().len();
     let oob = |i: i32| out_of_bounds(obj, name, i, len);
     let with_list = |f: &mut dyn FnMut(&mut Vec<Value>) -> Call| f(list.borrow_mut().items_mut());
+    // `add`, `remove` and the like change the list's structure (`modCount`).
+    let resize = |f: &mut dyn FnMut(&mut Vec<Value>) -> Call| f(list.borrow_mut().items_resized());
     match (name, args) {
-        ("add", [x]) => with_list(&mut |l| {
+        ("add", [x]) => resize(&mut |l| {
             l.push(x.clone());
             Returned(Value::Bool(true))
         }),
         ("add", [i, x]) => match int_arg(i) {
-            Some(i) if i >= 0 && (i as usize) <= len => with_list(&mut |l| {
+            Some(i) if i >= 0 && (i as usize) <= len => resize(&mut |l| {
                 l.insert(i as usize, x.clone());
                 Returned(Value::str(""))
             }),
@@ -759,26 +761,29 @@ fn list_write(obj: &Value, name: &str, args: &[Value]) -> Call {
         ("remove", [Value::Int(i)]) => {
             let i = *i;
             if i >= 0 && (i as usize) < len {
-                with_list(&mut |l| Returned(l.remove(i as usize)))
+                resize(&mut |l| Returned(l.remove(i as usize)))
             } else {
                 oob(i)
             }
         }
-        ("remove", [x]) => with_list(&mut |l| match l.iter().position(|v| java_equals(v, x)) {
-            Some(p) => {
-                l.remove(p);
-                Returned(Value::Bool(true))
+        ("remove", [x]) => {
+            let found = list.borrow().items().iter().position(|v| java_equals(v, x));
+            match found {
+                Some(p) => resize(&mut |l| {
+                    l.remove(p);
+                    Returned(Value::Bool(true))
+                }),
+                None => Returned(Value::Bool(false)),
             }
-            None => Returned(Value::Bool(false)),
-        }),
+        }
         ("addAll", [Value::List(other)]) => {
             let extra = other.borrow().items().clone();
-            with_list(&mut |l| {
+            resize(&mut |l| {
                 l.extend(extra.iter().cloned());
                 Returned(Value::Bool(!extra.is_empty()))
             })
         }
-        ("clear", []) => with_list(&mut |l| {
+        ("clear", []) => resize(&mut |l| {
             l.clear();
             Returned(Value::str(""))
         }),
@@ -812,7 +817,6 @@ fn map_method(obj: &Value, name: &str, args: &[Value]) -> Call {
         )),
         ("put", [k, v]) => Returned(
             m.borrow_mut()
-                .entries_mut()
                 .insert(key(k), v.clone())
                 .unwrap_or(Value::Null),
         ),
@@ -821,17 +825,12 @@ fn map_method(obj: &Value, name: &str, args: &[Value]) -> Call {
             match b.entries().get(&key(k)) {
                 Some(old) if !old.is_null() => Returned(old.clone()),
                 _ => {
-                    b.entries_mut().insert(key(k), v.clone());
+                    b.insert(key(k), v.clone());
                     Returned(Value::Null)
                 }
             }
         }
-        ("remove", [k]) => Returned(
-            m.borrow_mut()
-                .entries_mut()
-                .shift_remove(&key(k))
-                .unwrap_or(Value::Null),
-        ),
+        ("remove", [k]) => Returned(m.borrow_mut().remove(&key(k)).unwrap_or(Value::Null)),
         ("size", []) => Returned(Value::Int(m.borrow().entries().len() as i32)),
         ("isEmpty", []) => Returned(Value::Bool(m.borrow().entries().is_empty())),
         ("keySet", []) => Returned(Value::new_list(
@@ -858,11 +857,14 @@ fn map_method(obj: &Value, name: &str, args: &[Value]) -> Call {
         )),
         ("putAll", [Value::Map(other)]) => {
             let extra: Entries = other.borrow().entries().clone();
-            m.borrow_mut().entries_mut().extend(extra);
+            let mut m = m.borrow_mut();
+            for (k, v) in extra {
+                m.insert(k, v);
+            }
             Returned(Value::str(""))
         }
         ("clear", []) => {
-            m.borrow_mut().entries_mut().clear();
+            m.borrow_mut().clear();
             Returned(Value::str(""))
         }
         _ => NoSuchMethod,

@@ -56,6 +56,8 @@ pub struct JList {
     items: OnceCell<Vec<Value>>,
     source: Option<JsonNode>,
     pub json: bool,
+    /// Java's `modCount`: structural changes so far (a `#foreach` over the list throws when it moves).
+    mods: u32,
 }
 
 impl JList {
@@ -64,6 +66,7 @@ impl JList {
             items: OnceCell::from(items),
             source: None,
             json,
+            mods: 0,
         }
     }
 
@@ -72,6 +75,7 @@ impl JList {
             items: OnceCell::new(),
             source: Some(source),
             json,
+            mods: 0,
         }
     }
 
@@ -87,6 +91,17 @@ impl JList {
     pub fn items_mut(&mut self) -> &mut Vec<Value> {
         self.items();
         self.items.get_mut().expect("items were just built")
+    }
+
+    /// The items, for a change of their number (`add`, `remove`, `clear`): counts as one
+    /// structural modification even when nothing moves, as `ArrayList` does.
+    pub fn items_resized(&mut self) -> &mut Vec<Value> {
+        self.mods = self.mods.wrapping_add(1);
+        self.items_mut()
+    }
+
+    pub fn mods(&self) -> u32 {
+        self.mods
     }
 
     /// The number of items, without building them.
@@ -105,6 +120,9 @@ impl JList {
 pub struct JMap {
     entries: OnceCell<Entries>,
     source: Option<JsonNode>,
+    /// Java's `modCount`: entries added or removed so far (a `#foreach` over the map throws
+    /// when it moves; replacing a value is not a structural change).
+    mods: u32,
 }
 
 impl JMap {
@@ -112,6 +130,7 @@ impl JMap {
         JMap {
             entries: OnceCell::from(entries),
             source: None,
+            mods: 0,
         }
     }
 
@@ -119,6 +138,7 @@ impl JMap {
         JMap {
             entries: OnceCell::new(),
             source: Some(source),
+            mods: 0,
         }
     }
 
@@ -134,6 +154,34 @@ impl JMap {
     pub fn entries_mut(&mut self) -> &mut Entries {
         self.entries();
         self.entries.get_mut().expect("entries were just built")
+    }
+
+    pub fn mods(&self) -> u32 {
+        self.mods
+    }
+
+    /// `put`: a new key is a structural modification, a new value for a key is not.
+    pub fn insert(&mut self, key: Key, value: Value) -> Option<Value> {
+        let old = self.entries_mut().insert(key, value);
+        if old.is_none() {
+            self.mods = self.mods.wrapping_add(1);
+        }
+        old
+    }
+
+    /// `remove`, keeping the order of the other entries.
+    pub fn remove(&mut self, key: &Key) -> Option<Value> {
+        let old = self.entries_mut().shift_remove(key);
+        if old.is_some() {
+            self.mods = self.mods.wrapping_add(1);
+        }
+        old
+    }
+
+    /// `clear`: a structural modification even when the map is empty, as in `HashMap`.
+    pub fn clear(&mut self) {
+        self.mods = self.mods.wrapping_add(1);
+        self.entries_mut().clear();
     }
 
     /// `get(name)` for a `String` key: a member that is not a container is read from the

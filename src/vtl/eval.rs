@@ -295,22 +295,68 @@ impl<'a> Evaluator<'a> {
 
     // ---- references ----
 
+    /// `ProxyVMContext.get`: the innermost macro call holding `name` (set there, or an argument
+    /// evaluated in that call's caller), else the global context. Nested macros see their
+    /// callers' arguments, as in 1.7.
     fn lookup(&mut self, name: &str, slot: Slot) -> R<Option<(Value, Option<Arc<str>>)>> {
-        let arg = match self.frames.last() {
-            None => None,
-            Some(f) => f.get(name).cloned(),
+        let found = match self.frames.len() {
+            0 => None,
+            _ => self
+                .frames
+                .iter()
+                .rposition(|f| f.contains_key(name))
+                .map(|at| (at, self.frames[at][name].clone())),
         };
-        match arg {
-            Some(Arg::Set(v, lit)) => Ok(Some((v, Some(lit)))),
-            Some(Arg::ByName(e, lit)) => {
+        match found {
+            Some((_, Arg::Set(v, lit))) => Ok(Some((v, Some(lit)))),
+            Some((at, Arg::ByName(e, lit))) => {
                 // Evaluate in the caller's scope.
-                let frame = self.frames.pop();
+                let inner = self.frames.split_off(at);
                 let v = self.value(&e);
-                self.frames.extend(frame);
+                self.frames.extend(inner);
                 Ok(Some((v?, Some(lit))))
             }
             None => Ok(self.vars.slot(slot).map(|v| (v.clone(), None))),
         }
+    }
+
+    /// `Context.put` (1.7's global macro scope): every macro call on the stack that holds
+    /// `name` now has `v` there, and so has the global context.
+    fn put(&mut self, name: &str, slot: Slot, v: Value) {
+        for frame in &mut self.frames {
+            if let Some(arg) = frame.get_mut(name) {
+                let lit = match arg {
+                    Arg::ByName(_, l) | Arg::Set(_, l) => l.clone(),
+                };
+                *arg = Arg::Set(v.clone(), lit);
+            }
+        }
+        self.vars.set_slot(slot, v);
+    }
+
+    /// `Context.remove`: gone from every macro call (an argument too; its text stays, for
+    /// printing the null) and from the global context.
+    fn remove(&mut self, name: &str, slot: Slot) {
+        for frame in &mut self.frames {
+            if let Some(arg) = frame.get_mut(name) {
+                let lit = match arg {
+                    Arg::ByName(_, l) | Arg::Set(_, l) => l.clone(),
+                };
+                *arg = Arg::Set(Value::Null, lit);
+            }
+        }
+        self.vars.clear_slot(slot);
+    }
+
+    /// `Context.get` of a variable's value (the loops' saved variables).
+    fn get(&mut self, name: &str, slot: Slot) -> R<Option<Value>> {
+        if self.frames.is_empty() {
+            return Ok(self.vars.slot(slot).cloned());
+        }
+        Ok(self
+            .lookup(name, slot)?
+            .map(|(v, _)| v)
+            .filter(|v| !v.is_null()))
     }
 
     /// The value of a reference (null when any step is null or unknown).
@@ -626,16 +672,7 @@ impl<'a> Evaluator<'a> {
                 // is assigned.
                 return Ok(());
             }
-            if let Some(frame) = self.frames.last_mut()
-                && let Some(slot) = frame.get_mut(&target.root)
-            {
-                let lit = match slot {
-                    Arg::ByName(_, l) | Arg::Set(_, l) => l.clone(),
-                };
-                *slot = Arg::Set(v, lit);
-                return Ok(());
-            }
-            self.vars.set_slot(target.slot, v);
+            self.put(&target.root, target.slot, v);
             return Ok(());
         };
         let prefix = Reference {
@@ -741,11 +778,23 @@ impl<'a> Evaluator<'a> {
             Value::List(_) | Value::Array(_) | Value::Map(_) => None,
             other => Some(format!("{} is not iterable", other.kind())),
         };
-        let saved =
-            [slot, VELOCITY_COUNT, VELOCITY_HAS_NEXT].map(|k| (k, self.vars.slot(k).cloned()));
+        // Inside a macro these go through its arguments, as 1.7's context does.
+        let saved = [
+            (var, slot, self.get(var, slot)?),
+            (
+                "velocityCount",
+                VELOCITY_COUNT,
+                self.get("velocityCount", VELOCITY_COUNT)?,
+            ),
+            (
+                "velocityHasNext",
+                VELOCITY_HAS_NEXT,
+                self.get("velocityHasNext", VELOCITY_HAS_NEXT)?,
+            ),
+        ];
         // `new ForeachScope(this, context.get("foreach"))`: a scope found there is the parent,
         // anything else is the value the scope replaces.
-        let previous = self.vars.slot(FOREACH).cloned();
+        let previous = self.get("foreach", FOREACH)?;
         let (parent, replaced) = match previous {
             Some(p @ Value::Loop(_)) => (Some(p), None),
             other => (None, other),
@@ -771,7 +820,7 @@ impl<'a> Evaluator<'a> {
             parent,
             replaced,
         });
-        self.vars.set_slot(FOREACH, Value::Loop(info.clone()));
+        self.put("foreach", FOREACH, Value::Loop(info.clone()));
         for i in 0.. {
             let next = match &coll {
                 Value::List(l) => {
@@ -820,14 +869,14 @@ impl<'a> Evaluator<'a> {
             }
             self.step(pos)?;
             if item.is_null() {
-                self.vars.clear_slot(slot);
+                self.remove(var, slot);
             } else {
-                self.vars.set_slot(slot, item);
+                self.put(var, slot, item);
             }
             info.index.set(i);
             info.has_next.set(has_next);
-            self.vars.set_slot(VELOCITY_COUNT, Value::Int(i as i32 + 1));
-            self.vars.set_slot(VELOCITY_HAS_NEXT, Value::Bool(has_next));
+            self.put("velocityCount", VELOCITY_COUNT, Value::Int(i as i32 + 1));
+            self.put("velocityHasNext", VELOCITY_HAS_NEXT, Value::Bool(has_next));
             let f = self.block(body, out);
             done += 1;
             let f = match f {
@@ -868,19 +917,24 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `Foreach.clean`: the loop's variables get their old values back.
-    fn restore(&mut self, saved: [(Slot, Option<Value>); 3]) {
-        for (k, v) in saved {
+    fn restore(&mut self, saved: [(&str, Slot, Option<Value>); 3]) {
+        for (name, slot, v) in saved {
             match v {
-                Some(v) => self.vars.set_slot(k, v),
-                None => self.vars.clear_slot(k),
+                Some(v) => self.put(name, slot, v),
+                None => self.remove(name, slot),
             };
         }
         // `Directive.postRender`: the scope now in `$foreach` (unless a `#set` replaced it with
         // something else) gives way to its parent or to the value it replaced.
-        if let Some(Value::Loop(scope)) = self.vars.slot(FOREACH) {
+        let now = match self.frames.is_empty() {
+            true => self.vars.slot(FOREACH).cloned(),
+            // A by-name argument that throws leaves the scope as it is.
+            false => self.get("foreach", FOREACH).ok().flatten(),
+        };
+        if let Some(Value::Loop(scope)) = now {
             match scope.parent.clone().or_else(|| scope.replaced.clone()) {
-                Some(v) => self.vars.set_slot(FOREACH, v),
-                None => self.vars.clear_slot(FOREACH),
+                Some(v) => self.put("foreach", FOREACH, v),
+                None => self.remove("foreach", FOREACH),
             };
         }
     }

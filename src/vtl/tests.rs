@@ -515,3 +515,83 @@ fn lexer_state_errors() {
     parse_err("a $true b");
     assert_eq!(plain("#set($x = $true)$x"), "true");
 }
+
+#[test]
+fn input_path_answers_are_fresh_but_their_members_are_shared() {
+    // Each `$input.path` call converts the document anew: changing one answer leaves the next.
+    let r = aws(
+        "#set($a = $input.path('$.o'))#set($ok = $a.put('z', 1))$input.path('$.o') $a",
+        r#"{"o": {"x": 1}}"#,
+    );
+    assert_eq!(r.output, "{x=1} {x=1, z=1}");
+    // Within one answer a member is one Java object, whichever way it is reached.
+    let r = aws(
+        "#set($r = $input.path('$'))#set($x = $r.l[0])#set($ok = $x.put('n', 9))#foreach($i in $r.l)#set($ok = $i.put('seen', true))#end#set($r.l[0].s = 's')$r.l $r.l[0].n $x.seen $x.s",
+        r#"{"l": [{"n": 1}]}"#,
+    );
+    assert_eq!(r.output, r#"[{"n":9,"seen":true,"s":"s"}] 9 true s"#);
+}
+
+#[test]
+fn a_json_list_changed_inside_its_foreach_throws() {
+    let t = Template::parse("#set($l = $input.path('$'))#foreach($i in $l)#set($ok = $l.remove(0))#set($ok = $l.add(9))#end").unwrap();
+    let env = Env {
+        body: "[1, 2, 3]".into(),
+        ..Env::default()
+    };
+    let e = render(&t, &env, &RenderOptions::default()).unwrap_err();
+    assert!(
+        e.message.contains("ConcurrentModificationException"),
+        "{e:?}"
+    );
+}
+
+/// The fast paths (`$item.field` read in place) are skipped when inspecting: both ways must
+/// print the same, in and out of macros, `#define` blocks and `#evaluate`.
+#[test]
+fn fast_paths_print_what_the_general_path_prints() {
+    let vars = serde_json::json!({"l": [
+        {"n": 1, "s": "x", "z": null, "o": {"k": 2}, "b": true},
+        {"n": 2.5, "s": "y", "o": {"k": [1]}, "class": "c"}
+    ], "g": {"s": "G"}});
+    let templates = [
+        "#foreach($i in $l)$i.n$i.s$i.z$i.missing$i.o$i.o.k$!i.z$i.b$i.class.simpleName $foreach.hasNext$velocityHasNext|#end",
+        "#macro(m $x)$x.n$i.n$g.s$x.o.k#foreach($j in $l)$j.s$i.s#end#set($g.s = $x.s)#end#foreach($i in $l)#m($i)#end$g.s",
+        "#macro(r $x $d)#if($d < 3)$x.s#r($x, $math)#end#end#foreach($i in $l)#r($i, 1)#end",
+        "#define($b)$i.n$foreach.index#end#foreach($i in $l)$b#foreach($i in $l)$b#end#end$b",
+        "#foreach($i in $l)#evaluate('$i.n$i.o.k$foreach.parent')#set($i.n = 'set')#end$l",
+        "#foreach($i in $l)#foreach($j in $l)$foreach.parent.hasNext$foreach.hasNext$j.s#end#end",
+    ];
+    for src in templates {
+        let t = Template::parse(src).unwrap_or_else(|e| panic!("{}", e.render_with_source(src)));
+        let run = |inspect| {
+            let opts = RenderOptions {
+                inspect,
+                ..RenderOptions::default()
+            };
+            render_plain(&t, vars.as_object().unwrap(), &opts)
+                .map(|r| r.output)
+                .map_err(|e| e.message)
+        };
+        assert_eq!(run(false), run(true), "template: {src}");
+    }
+}
+
+#[test]
+fn inspection_says_why_a_json_member_is_null() {
+    let vars = serde_json::json!({"l": [{"z": null, "s": "x"}]});
+    let t = Template::parse("#foreach($i in $l)$i.z$i.missing$i.s#end").unwrap();
+    let opts = RenderOptions {
+        inspect: true,
+        ..RenderOptions::default()
+    };
+    let r = render_plain(&t, vars.as_object().unwrap(), &opts).unwrap();
+    assert_eq!(r.output, "$i.z$i.missingx");
+    let notes: Vec<_> = r
+        .inspections
+        .iter()
+        .filter_map(|i| i.note.clone())
+        .collect();
+    assert!(notes[0].contains(".z is null"), "{notes:?}");
+    assert!(notes[1].contains(".missing is null"), "{notes:?}");
+}

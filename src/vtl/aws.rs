@@ -157,7 +157,7 @@ impl AwsData {
             .map_err(Clone::clone)
     }
 
-    /// `$input.path`/`$input.json`: the node at `path`, borrowed when a plain path finds it (no
+    /// `$input.json`: the node at `path`, borrowed when a plain path finds it (no
     /// copy of a 1000-item subtree), otherwise Jayway's answer from the full evaluator.
     fn read(&self, path: &str) -> Result<Option<Cow<'_, serde_json::Value>>, String> {
         let doc = self.json()?;
@@ -184,22 +184,21 @@ impl AwsData {
         p.read(doc).map_err(|e| format!("JSONPath {path:?}: {e}"))
     }
 
-    /// A `$input.path` answer as a fresh Java value (a new conversion per call, as on AWS),
-    /// backed by the parsed body instead of copied out of it.
-    fn java_value(&self, v: Cow<'_, serde_json::Value>) -> Value {
-        match v {
-            Cow::Borrowed(node) => {
-                let owner: Rc<dyn std::any::Any> = self
-                    .json
-                    .get()
-                    .expect("a borrowed answer comes from the parsed body")
-                    .clone();
-                // SAFETY: `node` was read from the parsed body, which `owner` holds and no one
-                // mutates (the memo hands out shared, read-only readings).
-                unsafe { JsonNode::within(owner, node, true) }.value()
-            }
-            Cow::Owned(v) => JsonNode::owned(v, true).value(),
+    /// `$input.path`: the answer as a fresh Java value (a new conversion per call, as on AWS),
+    /// backed by the parsed body instead of copied out of it when a plain path finds it.
+    fn path_value(&self, path: &str) -> Result<Value, String> {
+        let doc = self.json()?;
+        if let Some(node) = plain_path(doc, path) {
+            let owner: Rc<dyn std::any::Any> =
+                self.json.get().expect("the body was just parsed").clone();
+            // SAFETY: `node` was just read from `doc`, the document inside `owner`'s
+            // allocation, which no one mutates (the memo hands out shared, read-only readings).
+            return Ok(unsafe { JsonNode::within(owner, node, true) }.value());
         }
+        Ok(match self.read_jayway(doc, path)? {
+            Some(v) => JsonNode::owned(v, true).value(),
+            None => Value::Null,
+        })
     }
 
     pub fn input_property(&self, name: &str) -> Option<Value> {
@@ -212,14 +211,8 @@ impl AwsData {
     pub fn input_call(&self, name: &str, args: &[Value]) -> Call {
         match (name, args) {
             ("getBody", []) => Call::Returned(Value::str(&self.body)),
-            // `$` is the whole document: no need to copy it through JSONPath.
-            ("path", [Value::Str(p)]) if &**p == "$" => match self.json() {
-                Ok(doc) => Call::Returned(self.java_value(Cow::Borrowed(doc))),
-                Err(e) => Call::Threw(e),
-            },
-            ("path", [Value::Str(p)]) => match self.read(p) {
-                Ok(Some(v)) => Call::Returned(self.java_value(v)),
-                Ok(None) => Call::Returned(Value::Null),
+            ("path", [Value::Str(p)]) => match self.path_value(p) {
+                Ok(v) => Call::Returned(v),
                 Err(e) => Call::Threw(e),
             },
             ("json", [Value::Str(p)]) => match self.read(p) {

@@ -476,8 +476,8 @@ fn write_java(v: &Value, out: &mut String, depth: usize) {
         }
         Value::Double(d) => out.push_str(&java_double(*d)),
         Value::Str(s) => out.push_str(s),
-        Value::List(l) => {
-            let l = l.borrow();
+        Value::List(list) => {
+            let l = list.borrow();
             if l.json {
                 write_json_list(l.items(), out, depth);
             } else {
@@ -486,20 +486,29 @@ fn write_java(v: &Value, out: &mut String, depth: usize) {
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    write_java(item, out, depth + 1);
+                    // `AbstractCollection.toString` names a list that contains itself.
+                    match item {
+                        Value::List(x) if Rc::ptr_eq(x, list) => out.push_str("(this Collection)"),
+                        _ => write_java(item, out, depth + 1),
+                    }
                 }
                 out.push(']');
             }
         }
-        Value::Map(m) => {
+        Value::Map(map) => {
+            // `AbstractMap.toString` names a map that contains itself.
+            let write = |x: &Value, out: &mut String| match x {
+                Value::Map(x) if Rc::ptr_eq(x, map) => out.push_str("(this Map)"),
+                _ => write_java(x, out, depth + 1),
+            };
             out.push('{');
-            for (i, (k, val)) in m.borrow().entries().iter().enumerate() {
+            for (i, (k, val)) in map.borrow().entries().iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                write_java(&k.0, out, depth + 1);
+                write(&k.0, out);
                 out.push('=');
-                write_java(val, out, depth + 1);
+                write(val, out);
             }
             out.push('}');
         }

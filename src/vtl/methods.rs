@@ -944,15 +944,59 @@ pub fn compare_numbers(a: super::value::Num, b: super::value::Num) -> Ordering {
 
 /// Java `equals`: same class (lists with lists, maps with maps) compared by content.
 pub fn java_equals(a: &Value, b: &Value) -> bool {
-    equals_at(a, b, 0)
+    equals_at(a, b, &mut Walk::default())
 }
 
-/// Self-containing lists and maps would recurse without end (Java overflows its stack): stop at
-/// a depth no JSON payload reaches.
-fn equals_at(a: &Value, b: &Value, depth: usize) -> bool {
-    if depth > 200 {
+/// Self-containing lists and maps would recurse without end (Java overflows its stack), and
+/// lists of lists that share items take exponential time: a comparison or hash does not go
+/// round a cycle, and stops at a depth and a number of values no payload reaches.
+struct Walk {
+    /// The lists and maps being walked, outermost first.
+    path: Vec<usize>,
+    visits: u32,
+}
+
+impl Default for Walk {
+    fn default() -> Self {
+        Walk {
+            path: Vec::new(),
+            visits: 20_000_000,
+        }
+    }
+}
+
+impl Walk {
+    /// Enters a value; `false` when it is a container already being walked, or the walk has
+    /// gone too deep or too far.
+    fn enter(&mut self, v: &Value) -> bool {
+        let id = match v {
+            Value::List(l) => std::rc::Rc::as_ptr(l) as usize,
+            Value::Map(m) => std::rc::Rc::as_ptr(m) as usize,
+            _ => 0,
+        };
+        if self.path.len() > 200 || self.visits == 0 || (id != 0 && self.path.contains(&id)) {
+            return false;
+        }
+        self.visits -= 1;
+        self.path.push(id);
+        true
+    }
+
+    fn leave(&mut self) {
+        self.path.pop();
+    }
+}
+
+fn equals_at(a: &Value, b: &Value, walk: &mut Walk) -> bool {
+    if !walk.enter(a) {
         return false;
     }
+    let eq = equals_in(a, b, walk);
+    walk.leave();
+    eq
+}
+
+fn equals_in(a: &Value, b: &Value, walk: &mut Walk) -> bool {
     match (a, b) {
         (Value::Null, Value::Null) => true,
         (Value::Str(x), Value::Str(y)) => x == y,
@@ -976,19 +1020,17 @@ fn equals_at(a: &Value, b: &Value, depth: usize) -> bool {
                 && x.items()
                     .iter()
                     .zip(y.items())
-                    .all(|(p, q)| equals_at(p, q, depth + 1))
+                    .all(|(p, q)| equals_at(p, q, walk))
         }
         (Value::Map(x), Value::Map(y)) => {
             let (x, y) = (x.borrow(), y.borrow());
             x.entries().len() == y.entries().len()
-                && x.entries().iter().all(|(k, v)| {
-                    y.entries()
-                        .get(k)
-                        .is_some_and(|w| equals_at(v, w, depth + 1))
-                })
+                && x.entries()
+                    .iter()
+                    .all(|(k, v)| y.entries().get(k).is_some_and(|w| equals_at(v, w, walk)))
         }
         (Value::Entry(x), Value::Entry(y)) => {
-            x.key == y.key && java_equals(&x.value.borrow(), &y.value.borrow())
+            x.key == y.key && equals_at(&x.value.borrow(), &y.value.borrow(), walk)
         }
         (Value::Class(x), Value::Class(y)) => x == y,
         (Value::Block(x), Value::Block(y)) => std::sync::Arc::ptr_eq(x, y),
@@ -999,13 +1041,19 @@ fn equals_at(a: &Value, b: &Value, depth: usize) -> bool {
 
 /// Java `hashCode` for strings, numbers and booleans (others: a stable stand-in).
 fn java_hash(v: &Value) -> i32 {
-    hash_at(v, 0)
+    hash_at(v, &mut Walk::default())
 }
 
-fn hash_at(v: &Value, depth: usize) -> i32 {
-    if depth > 200 {
+fn hash_at(v: &Value, walk: &mut Walk) -> i32 {
+    if !walk.enter(v) {
         return 0;
     }
+    let h = hash_in(v, walk);
+    walk.leave();
+    h
+}
+
+fn hash_in(v: &Value, walk: &mut Walk) -> i32 {
     match v {
         Value::Str(s) => s
             .encode_utf16()
@@ -1024,12 +1072,12 @@ fn hash_at(v: &Value, depth: usize) -> i32 {
             (bits ^ (bits >> 32)) as i32
         }
         Value::List(l) => l.borrow().items().iter().fold(1i32, |h, x| {
-            h.wrapping_mul(31).wrapping_add(hash_at(x, depth + 1))
+            h.wrapping_mul(31).wrapping_add(hash_at(x, walk))
         }),
         Value::Map(m) => m.borrow().entries().iter().fold(0i32, |h, (k, x)| {
-            h.wrapping_add(hash_at(&k.0, depth + 1) ^ hash_at(x, depth + 1))
+            h.wrapping_add(hash_at(&k.0, walk) ^ hash_at(x, walk))
         }),
-        Value::Entry(e) => java_hash(&e.key.0) ^ java_hash(&e.value.borrow()),
+        Value::Entry(e) => hash_at(&e.key.0, walk) ^ hash_at(&e.value.borrow(), walk),
         Value::Null => 0,
         other => java_hash(&Value::string(other.java_string())),
     }

@@ -595,3 +595,18 @@ fn inspection_says_why_a_json_member_is_null() {
     assert!(notes[0].contains(".z is null"), "{notes:?}");
     assert!(notes[1].contains(".missing is null"), "{notes:?}");
 }
+
+/// Java overflows its stack on these; we must answer (anything) without hanging: each value
+/// holds itself twice, so a naive walk takes 2^depth steps.
+#[test]
+fn values_that_hold_themselves_twice_do_not_hang() {
+    let t = "#set($m = {})#set($ok = $m.put('a', $m))#set($ok = $m.put('b', $m))#set($l = [])#set($p = [$l, $l])#set($ok = $l.add($p))#set($ok = $l.add($p))$m.hashCode() #if($m == $m)eq#end $l.hashCode() #if($l == $l)eq#end $l.contains($m) $m";
+    let t = Template::parse(t).unwrap();
+    let opts = RenderOptions::default();
+    let out = render_plain(&t, &serde_json::Map::new(), &opts);
+    assert!(
+        out.as_ref()
+            .map_or(true, |r| r.output.ends_with("{a=(this Map), b=(this Map)}")),
+        "{out:?}"
+    );
+}

@@ -461,8 +461,12 @@ pub fn wrap_integer(result: i128, a: Num, b: Num) -> Num {
     Num::Big(result)
 }
 
+/// Printing stops here: a list that holds another that holds it twice doubles at each level
+/// (the evaluator then reports the output as too large).
+const MAX_PRINTED: usize = 64 << 20;
+
 fn write_java(v: &Value, out: &mut String, depth: usize) {
-    if depth > 64 {
+    if depth > 64 || out.len() > MAX_PRINTED {
         out.push_str("...");
         return;
     }
@@ -560,7 +564,7 @@ fn write_json_list(items: &[Value], out: &mut String, depth: usize) {
 /// A value as compact JSON (json-smart style); non-JSON objects are written as JSON strings of
 /// their `toString()`.
 pub fn write_json(v: &Value, out: &mut String, depth: usize) {
-    if depth > 64 {
+    if depth > 64 || out.len() > MAX_PRINTED {
         out.push_str("null");
         return;
     }

@@ -259,7 +259,8 @@ impl<'a> Evaluator<'a> {
             }
             Node::Define { slot, body, pos } => {
                 self.step(*pos)?;
-                self.vars.set_slot(*slot, Value::Block(body.clone()));
+                let tpl = self.tpl;
+                self.put(tpl.names.name(*slot), *slot, Value::Block(body.clone()));
             }
             Node::Call {
                 name,

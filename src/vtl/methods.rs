@@ -966,33 +966,36 @@ impl Default for Walk {
 }
 
 impl Walk {
-    /// Enters a value; `false` when it is a container already being walked, or the walk has
-    /// gone too deep or too far.
-    fn enter(&mut self, v: &Value) -> bool {
-        let id = match v {
-            Value::List(l) => std::rc::Rc::as_ptr(l) as usize,
-            Value::Map(m) => std::rc::Rc::as_ptr(m) as usize,
-            _ => 0,
-        };
-        if self.path.len() > 200 || self.visits == 0 || (id != 0 && self.path.contains(&id)) {
+    /// The identity of a list or map (`None` for other values, which hold nothing).
+    fn container(v: &Value) -> Option<usize> {
+        match v {
+            Value::List(l) => Some(std::rc::Rc::as_ptr(l) as usize),
+            Value::Map(m) => Some(std::rc::Rc::as_ptr(m) as usize),
+            _ => None,
+        }
+    }
+
+    /// Enters a container; `false` when it is already being walked, or the walk has gone too
+    /// deep or too far.
+    fn enter(&mut self, id: usize) -> bool {
+        if self.path.len() > 200 || self.visits == 0 || self.path.contains(&id) {
             return false;
         }
         self.visits -= 1;
         self.path.push(id);
         true
     }
-
-    fn leave(&mut self) {
-        self.path.pop();
-    }
 }
 
 fn equals_at(a: &Value, b: &Value, walk: &mut Walk) -> bool {
-    if !walk.enter(a) {
+    let Some(id) = Walk::container(a) else {
+        return equals_in(a, b, walk);
+    };
+    if !walk.enter(id) {
         return false;
     }
     let eq = equals_in(a, b, walk);
-    walk.leave();
+    walk.path.pop();
     eq
 }
 
@@ -1045,11 +1048,14 @@ fn java_hash(v: &Value) -> i32 {
 }
 
 fn hash_at(v: &Value, walk: &mut Walk) -> i32 {
-    if !walk.enter(v) {
+    let Some(id) = Walk::container(v) else {
+        return hash_in(v, walk);
+    };
+    if !walk.enter(id) {
         return 0;
     }
     let h = hash_in(v, walk);
-    walk.leave();
+    walk.path.pop();
     h
 }
 

@@ -6,11 +6,12 @@
 //! that is a string, number, boolean or null is read straight from the document.
 
 use std::any::Any;
+use std::cell::RefCell;
 use std::fmt;
 use std::ptr::NonNull;
 use std::rc::Rc;
 
-use super::value::{Entries, FastHash, JList, JMap, Key, Value, number_from_json};
+use super::value::{Entries, FastHash, JList, JMap, Key, MapPool, MapRef, Value, number_from_json};
 
 /// A node of a JSON document that is never mutated and outlives every `JsonNode` into it.
 #[derive(Clone)]
@@ -94,7 +95,7 @@ impl JsonNode {
                         let json = node.json_lists;
                         Value::List(Rc::new(std::cell::RefCell::new(JList::lazy(node, json))))
                     }
-                    _ => Value::Map(Rc::new(std::cell::RefCell::new(JMap::lazy(node)))),
+                    _ => Value::Map(MapRef::new(JMap::lazy(node))),
                 }
             }
         }
@@ -112,12 +113,31 @@ impl JsonNode {
         entries
     }
 
-    /// The elements of an array node as list items.
+    /// The elements of an array node as list items. The objects among them share one
+    /// allocation (`MapPool`): a list of records is what templates loop over.
     pub fn items(&self) -> Vec<Value> {
-        match self.get() {
-            serde_json::Value::Array(a) => a.iter().map(|x| self.value_of(x)).collect(),
-            _ => Vec::new(),
+        let serde_json::Value::Array(a) = self.get() else {
+            return Vec::new();
+        };
+        let count = a.iter().filter(|x| x.is_object()).count();
+        if count < 2 {
+            return a.iter().map(|x| self.value_of(x)).collect();
         }
+        let mut objects = Vec::with_capacity(count);
+        for x in a.iter().filter(|x| x.is_object()) {
+            objects.push(RefCell::new(JMap::lazy(self.child(x))));
+        }
+        let pool = Rc::new(MapPool(objects.into_boxed_slice()));
+        let mut next = 0;
+        a.iter()
+            .map(|x| {
+                if !x.is_object() {
+                    return self.value_of(x);
+                }
+                next += 1;
+                Value::Map(MapRef::Pooled(pool.clone(), next - 1))
+            })
+            .collect()
     }
 }
 

@@ -970,7 +970,7 @@ impl Walk {
     fn container(v: &Value) -> Option<usize> {
         match v {
             Value::List(l) => Some(std::rc::Rc::as_ptr(l) as usize),
-            Value::Map(m) => Some(std::rc::Rc::as_ptr(m) as usize),
+            Value::Map(m) => Some(m.as_ptr() as usize),
             _ => None,
         }
     }

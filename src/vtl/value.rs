@@ -33,7 +33,7 @@ pub enum Value {
     Double(f64),
     Str(std::sync::Arc<str>),
     List(Rc<RefCell<JList>>),
-    Map(Rc<RefCell<JMap>>),
+    Map(MapRef),
     Entry(Rc<EntryRef>),
     /// `String[]` (from `split`), printed by Java as `[Ljava.lang.String;@hash`.
     Array(Rc<Vec<Value>>),
@@ -118,7 +118,9 @@ impl JList {
 /// from JSON builds its entries on first use (`super::lazy`).
 #[derive(Debug, Clone, Default)]
 pub struct JMap {
-    entries: OnceCell<Entries>,
+    /// Boxed: a map read from JSON is often only read, and a small `JMap` keeps the maps of a
+    /// 1000-record list in one small allocation (`MapPool`).
+    entries: OnceCell<Box<Entries>>,
     source: Option<JsonNode>,
     /// Java's `modCount`: entries added or removed so far (a `#foreach` over the map throws
     /// when it moves; replacing a value is not a structural change).
@@ -128,7 +130,7 @@ pub struct JMap {
 impl JMap {
     pub fn new(entries: Entries) -> JMap {
         JMap {
-            entries: OnceCell::from(entries),
+            entries: OnceCell::from(Box::new(entries)),
             source: None,
             mods: 0,
         }
@@ -144,10 +146,12 @@ impl JMap {
 
     pub fn entries(&self) -> &Entries {
         self.entries.get_or_init(|| {
-            self.source
-                .as_ref()
-                .map(JsonNode::entries)
-                .unwrap_or_default()
+            Box::new(
+                self.source
+                    .as_ref()
+                    .map(JsonNode::entries)
+                    .unwrap_or_default(),
+            )
         })
     }
 
@@ -219,7 +223,52 @@ impl indexmap::Equivalent<Key> for StrKey<'_> {
 pub struct EntryRef {
     pub key: Key,
     pub value: RefCell<Value>,
-    pub map: Rc<RefCell<JMap>>,
+    pub map: MapRef,
+}
+
+/// A handle on a `java.util.LinkedHashMap`: a map of its own, or one of the maps of a list read
+/// from JSON, which are made together in one allocation (a list of 1000 records is one
+/// allocation instead of 1000). Either way it is one Java object: clones share it.
+#[derive(Clone)]
+pub enum MapRef {
+    One(Rc<RefCell<JMap>>),
+    Pooled(Rc<MapPool>, u32),
+}
+
+/// The maps of one JSON list, made together.
+#[derive(Debug)]
+pub struct MapPool(pub Box<[RefCell<JMap>]>);
+
+impl MapRef {
+    pub fn new(map: JMap) -> MapRef {
+        MapRef::One(Rc::new(RefCell::new(map)))
+    }
+
+    /// The map's address: its identity as a Java object.
+    pub fn as_ptr(&self) -> *const RefCell<JMap> {
+        &**self
+    }
+
+    pub fn ptr_eq(&self, other: &MapRef) -> bool {
+        std::ptr::eq(self.as_ptr(), other.as_ptr())
+    }
+}
+
+impl std::ops::Deref for MapRef {
+    type Target = RefCell<JMap>;
+
+    fn deref(&self) -> &RefCell<JMap> {
+        match self {
+            MapRef::One(m) => m,
+            MapRef::Pooled(pool, i) => &pool.0[*i as usize],
+        }
+    }
+}
+
+impl std::fmt::Debug for MapRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
 }
 
 /// What `$foreach` exposes: Velocity's `ForeachScope`, one per loop run, updated by each
@@ -297,7 +346,7 @@ impl Value {
     }
 
     pub fn new_map(entries: Entries) -> Value {
-        Value::Map(Rc::new(RefCell::new(JMap::new(entries))))
+        Value::Map(MapRef::new(JMap::new(entries)))
     }
 
     pub fn is_null(&self) -> bool {
@@ -502,7 +551,7 @@ fn write_java(v: &Value, out: &mut String, depth: usize) {
         Value::Map(map) => {
             // `AbstractMap.toString` names a map that contains itself.
             let write = |x: &Value, out: &mut String| match x {
-                Value::Map(x) if Rc::ptr_eq(x, map) => out.push_str("(this Map)"),
+                Value::Map(x) if x.ptr_eq(map) => out.push_str("(this Map)"),
                 _ => write_java(x, out, depth + 1),
             };
             out.push('{');

@@ -13,7 +13,7 @@ use super::ast::{
 use super::aws::AwsData;
 use super::error::{VtlError, line_col};
 use super::methods::{self, Call, compare_numbers, java_equals};
-use super::value::{Entries, FastHash, Key, LoopInfo, Num, Value, wrap_integer};
+use super::value::{Entries, FastHash, Key, LoopInfo, MapRef, Num, Value, wrap_integer};
 use super::vars::Vars;
 use super::{Inspection, InspectionKind, Template};
 
@@ -72,6 +72,8 @@ pub struct Evaluator<'a> {
     /// `$context` override parameters the template set, and those it set more than once.
     overrides_set: Vec<String>,
     pub repeated_overrides: Vec<String>,
+    /// `$context`'s override maps and the parameter path each stands for (API Gateway mode).
+    override_maps: Vec<(MapRef, String)>,
     /// Why the last reference came out null (for the inspector).
     miss: Option<String>,
     next_loop: u64,
@@ -93,6 +95,7 @@ impl<'a> Evaluator<'a> {
             warnings: Vec::new(),
             overrides_set: Vec::new(),
             repeated_overrides: Vec::new(),
+            override_maps: Vec::new(),
             miss: None,
             next_loop: 0,
             stopping: false,
@@ -535,7 +538,37 @@ impl<'a> Evaluator<'a> {
                 Some(a) => a.util_call(name, args),
                 None => Call::NoSuchMethod,
             },
+            Value::Map(m) if !self.override_maps.is_empty() => {
+                let call = methods::call(obj, name, args);
+                self.note_map_call(m, name, args, &call);
+                call
+            }
             _ => methods::call(obj, name, args),
+        }
+    }
+
+    /// `put` and `putAll` on an override map are overrides too (`putIfAbsent` when it stored).
+    fn note_map_call(&mut self, m: &MapRef, name: &str, args: &[Value], call: &Call) {
+        let Call::Returned(returned) = call else {
+            return;
+        };
+        match (name, args) {
+            ("put", [k, _]) => self.note_override(m, &k.java_string()),
+            ("putIfAbsent", [k, _]) if returned.is_null() => {
+                self.note_override(m, &k.java_string())
+            }
+            ("putAll", [Value::Map(from)]) => {
+                let keys: Vec<String> = from
+                    .borrow()
+                    .entries()
+                    .keys()
+                    .map(|k| k.0.java_string())
+                    .collect();
+                for k in keys {
+                    self.note_override(m, &k);
+                }
+            }
+            _ => {}
         }
     }
 
@@ -683,12 +716,12 @@ impl<'a> Evaluator<'a> {
         let (obj, _) = self.reference(&prefix)?;
         match (last, &obj) {
             (Part::Property(name), Value::Map(m)) => {
-                self.note_override(&prefix, name);
+                self.note_override(m, name);
                 m.borrow_mut().insert(Key::str(name), v);
             }
             (Part::Index(k), Value::Map(m)) => {
                 let k = self.value(k)?;
-                self.note_override(&prefix, &k.java_string());
+                self.note_override(m, &k.java_string());
                 m.borrow_mut().insert(Key(k), v);
             }
             (Part::Index(k), Value::List(l)) => {
@@ -722,27 +755,43 @@ impl<'a> Evaluator<'a> {
         Ok(())
     }
 
+    /// Remembers `$context`'s override maps (`responseOverride` and the header, path and query
+    /// string maps under it), so that a write to one is noticed however the template reaches
+    /// it: `#set($context.responseOverride.status = …)`, an alias, or `.put(…)`.
+    pub fn watch_overrides(&mut self) {
+        let Some(Value::Map(context)) = self.vars.get("context").cloned() else {
+            return;
+        };
+        let member = |m: &MapRef, k: &str| match m.borrow().entries().get(&Key::str(k)) {
+            Some(Value::Map(inner)) => Some(inner.clone()),
+            _ => None,
+        };
+        for (side, params) in [
+            ("responseOverride", &["header"][..]),
+            ("requestOverride", &["header", "path", "querystring"][..]),
+        ] {
+            let Some(map) = member(&context, side) else {
+                continue;
+            };
+            for &param in params {
+                if let Some(inner) = member(&map, param) {
+                    self.override_maps.push((inner, format!("{side}.{param}")));
+                }
+            }
+            self.override_maps.push((map, side.to_string()));
+        }
+    }
+
     /// API Gateway applies each `$context` override once: setting the same parameter again is
     /// an error it answers with a 5XX (semantics §3.7). Remembers which parameters were set.
-    fn note_override(&mut self, map: &Reference, key: &str) {
-        if self.aws.is_none() || map.root != "context" {
+    fn note_override(&mut self, map: &MapRef, key: &str) {
+        let Some((_, path)) = self.override_maps.iter().find(|(m, _)| m.ptr_eq(map)) else {
             return;
-        }
-        let path: Option<Vec<&str>> = map
-            .parts
-            .iter()
-            .map(|p| match p {
-                Part::Property(n) => Some(n.as_str()),
-                _ => None,
-            })
-            .collect();
-        let param = match path.as_deref() {
-            Some(["responseOverride"]) if key == "status" => "responseOverride.status".to_string(),
-            Some(
-                p @ (["responseOverride", "header"]
-                | ["requestOverride", "header" | "path" | "querystring"]),
-            ) => format!("{}.{key}", p.join(".")),
-            _ => return,
+        };
+        let param = match path.as_str() {
+            "responseOverride" if key == "status" => "responseOverride.status".to_string(),
+            "responseOverride" | "requestOverride" => return,
+            path => format!("{path}.{key}"),
         };
         if !self.overrides_set.contains(&param) {
             self.overrides_set.push(param);

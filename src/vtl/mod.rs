@@ -198,6 +198,7 @@ pub fn render(t: &Template, env: &Env, opts: &RenderOptions) -> Result<Rendered,
     for (k, v) in data.variables(env) {
         ev.vars.insert(&k, v);
     }
+    ev.watch_overrides();
     let mut out = String::with_capacity(t.output_hint());
     run(&mut ev, t, &mut out)?;
     let overrides = aws::overrides(ev.vars.get("context"));

@@ -402,6 +402,24 @@ fn an_override_set_twice_is_reported_once_per_parameter() {
 }
 
 #[test]
+fn an_override_is_noticed_through_aliases_and_put() {
+    let r = aws(
+        "#set($h = $context.responseOverride.header)#set($h.X = 1)#set($ok = $context.responseOverride.header.put('X', 2))#set($r = $context.responseOverride)#set($r.status = 400)#set($ok = $r.put('status', 401))#set($ok = $h.putIfAbsent('Y', 1))#set($ok = $h.putIfAbsent('Y', 2))#set($ok = $r.put('other', 1))#set($ok = $r.put('other', 2))",
+        "",
+    );
+    assert_eq!(
+        r.repeated_overrides,
+        ["responseOverride.header.X", "responseOverride.status"]
+    );
+    // A map of the template's own is not an override, whatever it is called.
+    let r = aws(
+        "#set($m = {'responseOverride': {'status': 1}})#set($m.responseOverride.status = 2)#set($m.responseOverride.status = 3)",
+        "",
+    );
+    assert!(r.repeated_overrides.is_empty());
+}
+
+#[test]
 fn aws_limits_and_forbidden_directives() {
     // Modelled as Velocity's `directive.foreach.maxloops = 1000`: the loop stops, with a warning.
     let r = aws("#foreach($i in [1..1500])#set($last = $i)#end$last", "");

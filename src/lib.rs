@@ -12,6 +12,7 @@ pub mod javaregex;
 pub mod jsonpath;
 pub mod lambda;
 pub mod scenario;
+mod scoped;
 pub mod selection;
 pub mod trace;
 pub mod vtl;

@@ -2,13 +2,14 @@
 //! The proxy and HTTP API pipelines look at five members of the output; a function returning a
 //! megabyte of JSON under some other key should not cost a megabyte of `Value`s per mode.
 
-use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
 
 use serde::Deserialize;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
+
+use crate::scoped::{self, Scoped};
 
 /// `serde_json::from_str::<Value>(payload)`, except that in a top-level object only the members
 /// named in `keep` are built: the others stand as `null`, keeping their key and place. They are
@@ -35,43 +36,26 @@ pub(crate) const READ: [&str; 6] = [
     "isBase64Encoded",
 ];
 
-/// Parses of the current [`share_parses`] scope: payload, then the value or the error's message.
-type Parses = Vec<(Arc<str>, Result<Value, String>)>;
-
 thread_local! {
-    /// `None` outside [`share_parses`]: nothing is kept between evaluations.
-    static SHARED: RefCell<Option<Parses>> = const { RefCell::new(None) };
+    /// Parses of the current [`share_parses`] scope: payload, then the value or the error's
+    /// message.
+    static SHARED: Scoped<Arc<str>, Result<Value, String>> = const { Scoped::new() };
 }
 
 /// Runs `f` with payload parses shared between the pipelines it runs on this thread: the modes
 /// of one evaluation often get the same payload (a fixed `returns`, a remembered invocation).
 pub(crate) fn share_parses<T>(f: impl FnOnce() -> T) -> T {
-    let outer = SHARED.with(|s| s.borrow_mut().replace(Vec::new()));
-    let out = f();
-    SHARED.with(|s| *s.borrow_mut() = outer);
-    out
+    scoped::within(&SHARED, f)
 }
 
 /// `parse_members(payload, &READ)`, the error as its message; inside [`share_parses`] each
 /// distinct payload text is parsed once.
 pub(crate) fn read_members(payload: &Arc<str>) -> Result<Value, String> {
-    let known = SHARED.with(|s| {
-        let shared = s.borrow();
-        let (_, parsed) = shared
-            .as_ref()?
-            .iter()
-            .find(|(p, _)| Arc::ptr_eq(p, payload) || **p == **payload)?;
-        Some(parsed.clone())
-    });
-    if let Some(parsed) = known {
+    if let Some(parsed) = scoped::find(&SHARED, |p| Arc::ptr_eq(p, payload) || **p == **payload) {
         return parsed;
     }
     let parsed = parse_members(payload, &READ).map_err(|e| e.to_string());
-    SHARED.with(|s| {
-        if let Some(shared) = s.borrow_mut().as_mut() {
-            shared.push((Arc::clone(payload), parsed.clone()));
-        }
-    });
+    scoped::keep(&SHARED, Arc::clone(payload), parsed.clone());
     parsed
 }
 
@@ -241,7 +225,7 @@ mod tests {
         let a: Arc<str> = Arc::from(r#"{"statusCode": 200, "items": [1]}"#);
         let same_text: Arc<str> = Arc::from(&*a);
         let b: Arc<str> = Arc::from("not json");
-        let entries = || SHARED.with(|s| s.borrow().as_ref().map(Vec::len));
+        let entries = || scoped::kept(&SHARED);
         assert!(read_members(&a).is_ok());
         assert_eq!(entries(), None, "outside a scope nothing is kept");
         share_parses(|| {

@@ -3,8 +3,9 @@
 //! the event, or `throws`, whose payload names the per-mode request id). Inside [`share_returns`]
 //! the first invocation's payload is reused, so a 6 MB body is parsed, serialized and held once.
 
-use std::cell::RefCell;
 use std::sync::Arc;
+
+use crate::scoped::{self, Scoped};
 
 use super::serialize::Style;
 
@@ -27,36 +28,22 @@ impl Key {
     }
 }
 
-/// The payloads of the current scope.
-type Payloads = Vec<(Key, Arc<str>)>;
-
 thread_local! {
-    /// `None` outside [`share_returns`]: nothing is retained between evaluations.
-    static SHARED: RefCell<Option<Payloads>> = const { RefCell::new(None) };
+    /// The payloads of the current [`share_returns`] scope.
+    static SHARED: Scoped<Key, Arc<str>> = const { Scoped::new() };
 }
 
 /// Runs `f` with `returns` payloads shared between the invocations it makes on this thread.
 pub fn share_returns<T>(f: impl FnOnce() -> T) -> T {
-    let outer = SHARED.with(|s| s.borrow_mut().replace(Vec::new()));
-    let out = f();
-    SHARED.with(|s| *s.borrow_mut() = outer);
-    out
+    scoped::within(&SHARED, f)
 }
 
 pub(super) fn lookup(key: Key) -> Option<Arc<str>> {
-    SHARED.with(|s| {
-        let shared = s.borrow();
-        let (_, payload) = shared.as_ref()?.iter().find(|(k, _)| *k == key)?;
-        Some(Arc::clone(payload))
-    })
+    scoped::find(&SHARED, |k| *k == key)
 }
 
 pub(super) fn store(key: Key, payload: &Arc<str>) {
-    SHARED.with(|s| {
-        if let Some(shared) = s.borrow_mut().as_mut() {
-            shared.push((key, Arc::clone(payload)));
-        }
-    })
+    scoped::keep(&SHARED, key, Arc::clone(payload))
 }
 
 #[cfg(test)]

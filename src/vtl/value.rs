@@ -699,51 +699,10 @@ pub fn java_double(d: f64) -> String {
 }
 
 /// JSON → Java values. `json_lists` makes arrays print as JSON (json-smart, what API Gateway's
-/// `$input.path` returns); otherwise arrays are `ArrayList`s (plain Velocity).
+/// `$input.path` returns); otherwise arrays are `ArrayList`s (plain Velocity). The values are
+/// backed by a copy of `v` and built as they are used, as `$input.path`'s are (`super::lazy`).
 pub fn from_json(v: &serde_json::Value, json_lists: bool) -> Value {
-    Converter {
-        json_lists,
-        keys: std::collections::HashMap::default(),
-    }
-    .convert(v)
-}
-
-/// JSON → Java values, sharing the text of repeated keys (a list of records repeats them all).
-struct Converter<'j> {
-    json_lists: bool,
-    keys: std::collections::HashMap<&'j str, std::sync::Arc<str>, FastHash>,
-}
-
-impl<'j> Converter<'j> {
-    fn convert(&mut self, v: &'j serde_json::Value) -> Value {
-        match v {
-            serde_json::Value::Null => Value::Null,
-            serde_json::Value::Bool(b) => Value::Bool(*b),
-            serde_json::Value::Number(n) => number_from_json(n),
-            serde_json::Value::String(s) => Value::str(s),
-            serde_json::Value::Array(a) => {
-                let items = a.iter().map(|x| self.convert(x)).collect();
-                Value::new_list(items, self.json_lists)
-            }
-            serde_json::Value::Object(o) => {
-                let mut entries = Entries::with_capacity_and_hasher(o.len(), FastHash::default());
-                for (k, x) in o {
-                    let key = match self.keys.get(k.as_str()) {
-                        Some(k) => k.clone(),
-                        None => {
-                            let shared: std::sync::Arc<str> = k.as_str().into();
-                            if self.keys.len() < 4096 {
-                                self.keys.insert(k, shared.clone());
-                            }
-                            shared
-                        }
-                    };
-                    entries.insert(Key(Value::Str(key)), self.convert(x));
-                }
-                Value::new_map(entries)
-            }
-        }
-    }
+    JsonNode::owned(v.clone(), json_lists).value()
 }
 
 pub(super) fn number_from_json(n: &serde_json::Number) -> Value {

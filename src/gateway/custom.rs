@@ -177,13 +177,17 @@ fn render(
     out
 }
 
-fn template_failed(run: &mut Run, side: &str, message: &str) -> HttpResponse {
-    let stage = match side {
+/// Where a request or response template's step belongs in the trace.
+fn template_stage(side: &str) -> Stage {
+    match side {
         "request" => Stage::IntegrationRequest,
         _ => Stage::ResponseTemplate,
-    };
+    }
+}
+
+fn template_failed(run: &mut Run, side: &str, message: &str) -> HttpResponse {
     let step = Step::new(
-        stage,
+        template_stage(side),
         format!("The {side} template failed to render: API Gateway answers 500"),
     )
     .details(message.lines().map(str::to_string))
@@ -199,11 +203,7 @@ fn override_twice(run: &mut Run, side: &str, params: &[String]) -> HttpResponse 
         .collect::<Vec<_>>()
         .join(", ");
     let step = Step::new(
-        if side == "request" {
-            Stage::IntegrationRequest
-        } else {
-            Stage::ResponseTemplate
-        },
+        template_stage(side),
         format!("The {side} template overrides {names} more than once: API Gateway answers 5XX"),
     )
     .detail("Overrides are final: each parameter may be overridden once. Set it in one place (compute the value first, then #set it once).")

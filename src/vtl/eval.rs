@@ -394,7 +394,7 @@ impl<'a> Evaluator<'a> {
         if init.is_empty()
             && self.frames.is_empty()
             && let Some(Value::Map(m)) = self.vars.slot(r.slot)
-            && !matches!(name.as_str(), "class" | "Class")
+            && !methods::is_class_property(name)
             && let Some(member) = m.borrow().json_member(name)
             && super::lazy::write_scalar(member, out)
         {
@@ -407,7 +407,7 @@ impl<'a> Evaluator<'a> {
         };
         let obj = self.walk(r, root, init)?;
         if let Value::Map(m) = &obj
-            && !matches!(name.as_str(), "class" | "Class")
+            && !methods::is_class_property(name)
             && let Some(member) = m.borrow().json_member(name)
             && super::lazy::write_scalar(member, out)
         {
@@ -427,10 +427,8 @@ impl<'a> Evaluator<'a> {
             return None;
         }
         let v = match self.vars.slot(r.slot)? {
-            Value::Map(m) if !matches!(name.as_str(), "class" | "Class") => {
-                m.borrow().get_str(name)?
-            }
-            Value::Loop(l) => loop_property(l, name)?,
+            Value::Map(m) if !methods::is_class_property(name) => m.borrow().get_str(name)?,
+            Value::Loop(l) => l.property(name)?,
             _ => return None,
         };
         (!v.is_null()).then_some(v)
@@ -522,7 +520,7 @@ impl<'a> Evaluator<'a> {
                     }
                     Some(top)
                 }
-                _ => loop_property(l, name),
+                _ => l.property(name),
             },
             _ => methods::property(obj, name),
         }
@@ -1282,18 +1280,6 @@ impl<'a> Evaluator<'a> {
             Err(msg) => Err(self.err(pos, msg)),
         }
     }
-}
-
-/// `ForeachScope`'s getters that read its counters.
-fn loop_property(l: &LoopInfo, name: &str) -> Option<Value> {
-    Some(match name {
-        "count" => Value::Int(l.index.get() as i32 + 1),
-        "index" => Value::Int(l.index.get() as i32),
-        "hasNext" => Value::Bool(l.has_next.get()),
-        "first" => Value::Bool(l.index.get() == 0),
-        "last" => Value::Bool(!l.has_next.get()),
-        _ => return None,
-    })
 }
 
 fn same_class(a: &Value, b: &Value) -> bool {

@@ -49,12 +49,18 @@ pub fn call(obj: &Value, name: &str, args: &[Value]) -> Call {
             _ => NoSuchMethod,
         },
         Value::Loop(l) => match (name, args) {
-            ("getCount", []) => Returned(Value::Int(l.index.get() as i32 + 1)),
-            ("getIndex", []) => Returned(Value::Int(l.index.get() as i32)),
-            ("hasNext" | "getHasNext", []) => Returned(Value::Bool(l.has_next.get())),
-            ("isFirst" | "getFirst", []) => Returned(Value::Bool(l.index.get() == 0)),
-            ("isLast" | "getLast", []) => Returned(Value::Bool(!l.has_next.get())),
             ("getParent", []) => Returned(l.parent.clone().unwrap_or(Value::Null)),
+            (getter, []) => {
+                let property = match getter {
+                    "getCount" => "count",
+                    "getIndex" => "index",
+                    "hasNext" | "getHasNext" => "hasNext",
+                    "isFirst" | "getFirst" => "first",
+                    "isLast" | "getLast" => "last",
+                    _ => return NoSuchMethod,
+                };
+                l.property(property).map_or(NoSuchMethod, Returned)
+            }
             _ => NoSuchMethod,
         },
         Value::Class(n) => match (name, args) {
@@ -86,11 +92,16 @@ fn common(obj: &Value, name: &str, args: &[Value]) -> Call {
     }
 }
 
+/// `$x.class` / `$x.Class` is `getClass()`, on a map too (not `get("class")`).
+pub fn is_class_property(name: &str) -> bool {
+    matches!(name, "class" | "Class")
+}
+
 /// `$obj.name`: getter `getName()`/`getname()`, then `Map.get("name")`, then `isName()`.
 pub fn property(obj: &Value, name: &str) -> Option<Value> {
     // Maps are the hot path (every `$item.field`): their only no-argument getter is getClass().
     if let Value::Map(m) = obj {
-        if name == "class" || name == "Class" {
+        if is_class_property(name) {
             return Some(Value::Class(obj.java_class()));
         }
         return Some(m.borrow().get_str(name).unwrap_or(Value::Null));

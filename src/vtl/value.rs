@@ -285,6 +285,20 @@ pub struct LoopInfo {
     pub replaced: Option<Value>,
 }
 
+impl LoopInfo {
+    /// `ForeachScope`'s properties that read its counters (`$foreach.count`, `.hasNext`, …).
+    pub fn property(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "count" => Value::Int(self.index.get() as i32 + 1),
+            "index" => Value::Int(self.index.get() as i32),
+            "hasNext" => Value::Bool(self.has_next.get()),
+            "first" => Value::Bool(self.index.get() == 0),
+            "last" => Value::Bool(!self.has_next.get()),
+            _ => return None,
+        })
+    }
+}
+
 /// A map key with Java `equals`/`hashCode` semantics (`Integer` 1 is not `Long` 1).
 #[derive(Debug, Clone)]
 pub struct Key(pub Value);

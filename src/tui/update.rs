@@ -619,19 +619,24 @@ fn delete_response(s: &mut State) {
         .integration_responses
         .shift_remove_index(s.row)
         .unwrap_or_default();
-    s.row = s.row.min(
-        s.scenario
-            .integration
-            .integration_responses
-            .len()
-            .saturating_sub(1),
-    );
+    clamp_row(s);
     s.reload_template_editor();
     s.mark_edited();
     s.set_status(
         Severity::Info,
         format!("deleted integration response {status} (u undoes)"),
     );
+}
+
+/// Keeps the selected integration response inside the table after rows went away.
+fn clamp_row(s: &mut State) {
+    let last = s
+        .scenario
+        .integration
+        .integration_responses
+        .len()
+        .saturating_sub(1);
+    s.row = s.row.min(last);
 }
 
 fn move_response(s: &mut State, down: bool) {
@@ -683,13 +688,7 @@ fn undo_table(s: &mut State) {
         return;
     };
     s.scenario = prev;
-    s.row = s.row.min(
-        s.scenario
-            .integration
-            .integration_responses
-            .len()
-            .saturating_sub(1),
-    );
+    clamp_row(s);
     s.load_editors();
     s.set_focus(s.focus);
     s.validate_editors();

@@ -30,14 +30,20 @@ impl Lab {
     }
 
     fn wait_for(&self, needle: &str) -> String {
+        self.wait_for_all(&[needle])
+    }
+
+    /// Waits until the screen shows every needle at once: a frame arrives in pieces, so one
+    /// needle seen does not mean the rest of its frame has been drawn.
+    fn wait_for_all(&self, needles: &[&str]) -> String {
         let t = Instant::now();
         loop {
             let s = self.screen();
-            if s.contains(needle) {
+            if needles.iter().all(|n| s.contains(n)) {
                 return s;
             }
             if t.elapsed() > Duration::from_secs(20) {
-                panic!("timed out waiting for {needle:?}; screen:\n{s}");
+                panic!("timed out waiting for {needles:?}; screen:\n{s}");
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -118,8 +124,7 @@ fn type_a_pattern_see_500_save_and_quit() {
         t0.elapsed()
     );
 
-    let screen = lab.wait_for("custom 200");
-    assert!(screen.contains("Integration responses"), "{screen}");
+    lab.wait_for_all(&["custom 200", "Integration responses"]);
 
     // The table has the focus: add a 500 response; a default exists, so the lab asks for
     // its selection pattern right away.
@@ -130,8 +135,7 @@ fn type_a_pattern_see_500_save_and_quit() {
     lab.wait_for("selectionPattern");
     lab.send(b"^Internal Error.*");
     lab.send(b"\r");
-    let screen = lab.wait_for("custom 500");
-    assert!(screen.contains("edited"), "{screen}");
+    lab.wait_for_all(&["custom 500", "edited"]);
 
     // Ctrl-S saves (atomically) to the file it opened.
     lab.send(b"\x13");
